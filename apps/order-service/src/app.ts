@@ -1,0 +1,20 @@
+import type { INestApplication } from '@nestjs/common';
+import { bootstrapApp } from '@payhook/platform';
+import type { OrderConfig } from './config';
+
+export async function createApp(config: OrderConfig): Promise<INestApplication> {
+  return bootstrapApp({
+    service: 'order-service',
+    title: 'Payhook order-service',
+    description: 'Orders, paid by verified, idempotent payment webhooks.',
+    infrastructure: {
+      databaseUrl: config.DATABASE_URL,
+      databaseName: config.ORDER_DATABASE_NAME,
+      kafkaBrokers: config.KAFKA_BROKERS,
+      logLevel: config.LOG_LEVEL,
+    },
+    entities: [],
+    migrations: [],
+    rootModule: (core) => ({ module: class OrderServiceModule {}, imports: [core] }),
+  });
+}

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# A single-node Apache Kafka (KRaft, broker + controller in one JVM) for local use and tests.
+# The jars come from Maven Central through Maven (pom.xml beside this file); jars, data and
+# logs stay under infra/kafka/.kafka, which git ignores.
+#
+#   kafka.sh fetch    download the jars (once)
+#   kafka.sh start    start the broker unless one already answers, wait until it does
+#   kafka.sh stop     stop the broker this script started
+#   kafka.sh status   exit 0 when a broker answers on KAFKA_PORT
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+home=${KAFKA_HOME_DIR:-$here/.kafka}
+libs=$home/libs
+data=$home/data
+logs=$home/logs
+pidfile=$home/kafka.pid
+port=${KAFKA_PORT:-9092}
+controller_port=${KAFKA_CONTROLLER_PORT:-9093}
+start_timeout=${KAFKA_START_TIMEOUT_SECONDS:-120}
+
+log() { echo "[kafka] $*" >&2; }
+kafka_java() { java -Dlog4j.configuration="file:$here/log4j.properties" -Dkafka.logs.dir="$logs" -cp "$libs/*" "$@"; }
+
+fetch() {
+  if [ -f "$libs/.complete" ]; then return 0; fi
+  command -v mvn >/dev/null || { log "Maven (mvn) is needed to fetch Kafka"; exit 1; }
+  log "fetching Kafka jars with Maven into $libs"
+  rm -rf "$libs"
+  mvn -B -q -f "$here/pom.xml" dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$libs" >&2
+  touch "$libs/.complete"
+}
+
+# Asks the broker for its cluster description (AdminClient.describeCluster).
+answers() {
+  [ -f "$libs/.complete" ] || return 1
+  java -cp "$libs/*" "$here/Ping.java" "127.0.0.1:$port" >/dev/null 2>&1
+}
+
+write_config() {
+  mkdir -p "$home/config" "$data" "$logs"
+  cat >"$home/config/server.properties" <<CONF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$controller_port
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$data
+auto.create.topics.enable=false
+num.partitions=3
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+default.replication.factor=1
+min.insync.replicas=1
+group.initial.rebalance.delay.ms=0
+log.retention.hours=24
+CONF
+}
+
+start() {
+  # Test runners may call start in parallel: one starts the broker, the others wait for it.
+  mkdir -p "$home"
+  exec 9>"$home/start.lock"
+  flock 9
+  if answers; then log "a broker already answers on 127.0.0.1:$port; reusing it"; return 0; fi
+  fetch
+  if answers; then log "a broker already answers on 127.0.0.1:$port; reusing it"; return 0; fi
+  write_config
+  if [ ! -f "$data/meta.properties" ]; then
+    log "formatting KRaft storage in $data"
+    cluster_id=$(kafka_java kafka.tools.StorageTool random-uuid)
+    kafka_java kafka.tools.StorageTool format -t "$cluster_id" -c "$home/config/server.properties" >/dev/null
+  fi
+  log "starting broker on 127.0.0.1:$port (controller $controller_port), logs in $logs"
+  nohup java -Xms256m -Xmx768m -XX:+UseG1GC -Djava.awt.headless=true \
+    -Dlog4j.configuration="file:$here/log4j.properties" -Dkafka.logs.dir="$logs" \
+    -cp "$libs/*" kafka.Kafka "$home/config/server.properties" \
+    >"$logs/stdout.log" 2>&1 </dev/null &
+  echo $! >"$pidfile"
+  local deadline=$((SECONDS + start_timeout))
+  until answers; do
+    if ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+      log "the broker exited during start-up; last lines of $logs/stdout.log:"
+      tail -n 20 "$logs/stdout.log" >&2
+      exit 1
+    fi
+    if [ $SECONDS -ge $deadline ]; then log "no answer after ${start_timeout}s"; exit 1; fi
+    sleep 1
+  done
+  log "broker is up on 127.0.0.1:$port"
+}
+
+stop() {
+  if [ ! -f "$pidfile" ]; then log "no broker started by this script"; return 0; fi
+  local pid; pid=$(cat "$pidfile")
+  if kill -0 "$pid" 2>/dev/null; then
+    log "stopping broker (pid $pid)"
+    kill "$pid"
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    if kill -0 "$pid" 2>/dev/null; then log "still running after 30s; killing"; kill -9 "$pid"; fi
+  fi
+  rm -f "$pidfile"
+}
+
+case "${1:-}" in
+  fetch) fetch ;;
+  start) start ;;
+  stop) stop ;;
+  status) if answers; then log "up on 127.0.0.1:$port"; else log "down"; exit 1; fi ;;
+  *) echo "usage: $0 fetch|start|stop|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,66 @@
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import type { TopicSpec } from '@payhook/messaging';
+import type { DataSourceOptions } from 'typeorm';
+import { CoreModule, type CoreResources } from './core.module';
+import { openDatabase } from './database';
+import { createHttpApp } from './http-app';
+import { connectKafka } from './kafka';
+import { createLogger } from './logger';
+
+/** The settings every app has, read from its validated config. */
+export interface InfrastructureConfig {
+  databaseUrl: string;
+  databaseName: string;
+  kafkaBrokers: string;
+  logLevel: string;
+}
+
+export interface AppDefinition {
+  /** Service name: log field, Kafka client id. */
+  service: string;
+  title: string;
+  description: string;
+  infrastructure: InfrastructureConfig;
+  entities: DataSourceOptions['entities'];
+  migrations: DataSourceOptions['migrations'];
+  topics?: TopicSpec[];
+  bodyLimit?: string;
+  poolSize?: number;
+  /** The app's root module, given the shared core module to import. */
+  rootModule: (core: DynamicModule, resources: CoreResources) => DynamicModule;
+}
+
+/**
+ * Opens what an app stands on (its database, migrated; Kafka, reachable; its topics)
+ * and builds the Nest HTTP app on top. Nothing listens yet: the caller decides the port.
+ */
+export async function bootstrapApp(definition: AppDefinition): Promise<INestApplication> {
+  const { infrastructure } = definition;
+  const logger = createLogger(definition.service, infrastructure.logLevel);
+  const dataSource = await openDatabase({
+    serverUrl: infrastructure.databaseUrl,
+    database: infrastructure.databaseName,
+    entities: definition.entities,
+    migrations: definition.migrations,
+    poolSize: definition.poolSize,
+  });
+  try {
+    const { kafka, admin } = await connectKafka({
+      brokers: infrastructure.kafkaBrokers,
+      clientId: definition.service,
+      logger,
+      topics: definition.topics,
+    });
+    const resources: CoreResources = { logger, dataSource, kafka, admin };
+    return await createHttpApp(definition.rootModule(CoreModule.forRoot(resources), resources), {
+      title: definition.title,
+      description: definition.description,
+      logger,
+      bodyLimit: definition.bodyLimit,
+      bearerAuth: true,
+    });
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+}

@@ -1,0 +1,63 @@
+import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { MessagingAdmin } from '@payhook/messaging';
+import type { Kafka } from 'kafkajs';
+import { LoggerModule } from 'nestjs-pino';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { HealthController, InfrastructureIndicators } from './health';
+
+/** Injection tokens for the resources every app opens before Nest starts. */
+export const KAFKA = Symbol('KAFKA');
+export const LOGGER = Symbol('LOGGER');
+
+export interface CoreResources {
+  logger: Logger;
+  dataSource: DataSource;
+  kafka: Kafka;
+  admin: MessagingAdmin;
+}
+
+class ResourceCloser implements OnApplicationShutdown {
+  constructor(private readonly resources: CoreResources) {}
+
+  // Runs after every module's onModuleDestroy, so workers have stopped using these.
+  async onApplicationShutdown(): Promise<void> {
+    await this.resources.admin.disconnect();
+    if (this.resources.dataSource.isInitialized) await this.resources.dataSource.destroy();
+  }
+}
+
+/**
+ * What every Payhook app shares: JSON request logs, the database and Kafka handles as
+ * injectable providers, GET /health, and closing those handles on shutdown.
+ */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(resources: CoreResources): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            logger: resources.logger,
+            autoLogging: { ignore: (req) => req.url === '/health' },
+            quietReqLogger: true,
+          },
+        }),
+        TerminusModule.forRoot({ errorLogStyle: 'json', logger: false }),
+      ],
+      controllers: [HealthController],
+      providers: [
+        InfrastructureIndicators,
+        { provide: LOGGER, useValue: resources.logger },
+        { provide: DataSource, useValue: resources.dataSource },
+        { provide: KAFKA, useValue: resources.kafka },
+        { provide: MessagingAdmin, useValue: resources.admin },
+        { provide: ResourceCloser, useFactory: () => new ResourceCloser(resources) },
+      ],
+      exports: [LOGGER, DataSource, KAFKA, MessagingAdmin],
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
+
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import type { Logger } from 'pino';
+import { ErrorFilter } from './errors';
+
+export interface HttpAppOptions {
+  title: string;
+  description: string;
+  logger: Logger;
+  /** Largest JSON body accepted; larger ones are answered 413. */
+  bodyLimit?: string;
+  /** Bearer auth shown in the OpenAPI document. */
+  bearerAuth?: boolean;
+}
+
+/**
+ * Creates a Nest HTTP app with Payhook's common behaviour: pino logs, one JSON error
+ * shape, a body size limit, the raw body kept for signature checks and OpenAPI at /docs.
+ * Signals are handled by `serve` (startup.ts).
+ */
+export async function createHttpApp(module: Type | DynamicModule, options: HttpAppOptions): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module, {
+    bufferLogs: true,
+    rawBody: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(PinoNestLogger));
+  app.useBodyParser('json', { limit: options.bodyLimit ?? '100kb', type: ['application/json', 'application/*+json'] });
+  app.useGlobalFilters(new ErrorFilter(options.logger));
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+
+  const document = SwaggerModule.createDocument(
+    app,
+    (options.bearerAuth
+      ? new DocumentBuilder().addBearerAuth()
+      : new DocumentBuilder()
+    )
+      .setTitle(options.title)
+      .setDescription(options.description)
+      .setVersion('1')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  return app;
+}

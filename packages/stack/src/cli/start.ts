@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import { AppProcess, ensureKafka, repoRoot, stopKafka, type AppName } from '@payhook/testkit';
+import { stackEnvironment } from '../env-file';
+
+/** `npm start`: Kafka (started if needed), then the three apps, until Ctrl-C. */
+const APPS: Array<{ app: AppName; portVariable: string }> = [
+  { app: 'payment-service', portVariable: 'PAYMENT_SERVICE_PORT' },
+  { app: 'webhook-dispatcher', portVariable: 'WEBHOOK_DISPATCHER_PORT' },
+  { app: 'order-service', portVariable: 'ORDER_SERVICE_PORT' },
+];
+
+function say(line: string): void {
+  process.stdout.write(`[payhook] ${line}\n`);
+}
+
+async function main(): Promise<void> {
+  const root = repoRoot();
+  const env = stackEnvironment(root);
+  const kafka = await ensureKafka(env.KAFKA_BROKERS);
+  env.KAFKA_BROKERS = kafka.brokers;
+  say(`Kafka on ${kafka.brokers}${kafka.started ? ' (started now; stops with the stack)' : ' (already running)'}`);
+
+  const processes = APPS.map(({ app, portVariable }) => {
+    const baseUrl = `http://127.0.0.1:${env[portVariable]}`;
+    return new AppProcess({ app, env, baseUrl, output: join(root, '.payhook', 'logs', `${app}.log`) });
+  });
+
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping…');
+    await Promise.allSettled(processes.map((p) => p.stop()));
+    if (kafka.started) await stopKafka();
+    say('stopped');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  try {
+    // Started one after another: the dispatcher and order-service depend on the apps before them.
+    for (const p of processes) {
+      await p.start();
+      say(`${p.options.app.padEnd(19)} ${p.options.baseUrl}  (health ${p.options.baseUrl}/health, API docs ${p.options.baseUrl}/docs)`);
+    }
+  } catch (error) {
+    say(`start failed: ${error instanceof Error ? error.message : String(error)}; logs are in .payhook/logs/`);
+    await shutdown(1);
+    return;
+  }
+  say('the stack is up; logs in .payhook/logs/; Ctrl-C stops everything');
+}
+
+void main();

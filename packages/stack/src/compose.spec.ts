@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+import { configSchema as dispatcherConfig } from '@payhook/webhook-dispatcher/config';
+import { configSchema as orderConfig } from '@payhook/order-service/config';
+import { configSchema as paymentConfig } from '@payhook/payment-service/config';
+import { repoRoot } from '@payhook/testkit';
+import { parse } from 'yaml';
+
+// No Docker engine runs here, so the compose file is checked as data.
+interface Service {
+  image?: string;
+  build?: { context: string; args?: Record<string, string> };
+  ports?: string[];
+  environment?: Record<string, string | number>;
+  env_file?: string;
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }>;
+}
+
+const root = repoRoot();
+const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+};
+const envExample = parseEnv(readFileSync(join(root, '.env.example'), 'utf8'));
+const apps = {
+  'payment-service': { keys: Object.keys(paymentConfig.shape), port: envExample.PAYMENT_SERVICE_PORT },
+  'webhook-dispatcher': { keys: Object.keys(dispatcherConfig.shape), port: envExample.WEBHOOK_DISPATCHER_PORT },
+  'order-service': { keys: Object.keys(orderConfig.shape), port: envExample.ORDER_SERVICE_PORT },
+};
+
+describe('docker-compose.yml', () => {
+  const { services } = compose;
+
+  it('has Kafka 3.9 (KRaft), Postgres 16 and the three apps', () => {
+    expect(Object.keys(services).sort()).toEqual(
+      ['kafka', 'order-service', 'payment-service', 'postgres', 'webhook-dispatcher'].sort(),
+    );
+    expect(services.kafka.image).toMatch(/^apache\/kafka:3\.9\.\d+$/);
+    expect(services.kafka.environment?.KAFKA_PROCESS_ROLES).toBe('broker,controller');
+    expect(String(services.kafka.environment?.KAFKA_AUTO_CREATE_TOPICS_ENABLE)).toBe('false');
+    expect(services.postgres.image).toBe('postgres:16');
+  });
+
+  it('gives every service a healthcheck', () => {
+    for (const [name, service] of Object.entries(services)) {
+      expect([name, service.healthcheck?.test?.length ?? 0]).toEqual([name, expect.any(Number)]);
+      expect(service.healthcheck?.test.length).toBeGreaterThan(1);
+    }
+  });
+
+  it.each(Object.entries(apps))('%s: one Dockerfile, its port, healthy dependencies, known variables', (name, app) => {
+    const service = services[name];
+    expect(service.build).toEqual({ context: '.', args: { APP: name } });
+    expect(service.env_file).toBe('.env.example');
+    expect(service.ports).toEqual([`${app.port}:${app.port}`]);
+    expect(service.healthcheck?.test.join(' ')).toContain(`127.0.0.1:${app.port}/health`);
+    expect(service.depends_on?.postgres).toEqual({ condition: 'service_healthy' });
+    expect(service.depends_on?.kafka).toEqual({ condition: 'service_healthy' });
+    for (const dependency of Object.values(service.depends_on ?? {})) expect(dependency.condition).toBe('service_healthy');
+    const unknown = Object.keys(service.environment ?? {}).filter((key) => !app.keys.includes(key));
+    expect(unknown).toEqual([]);
+  });
+
+  it('.env.example sets only variables some app reads', () => {
+    const known = new Set(Object.values(apps).flatMap((app) => app.keys));
+    expect(Object.keys(envExample).filter((key) => !known.has(key))).toEqual([]);
+  });
+});

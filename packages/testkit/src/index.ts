@@ -1,0 +1,6 @@
+export * from './wait';
+export * from './repo';
+export * from './kafka';
+export * from './postgres';
+export * from './isolation';
+export * from './processes';

@@ -1,0 +1,43 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createKafka, MessagingAdmin } from '@payhook/messaging';
+import { repoRoot } from './repo';
+
+export const DEFAULT_BROKERS = '127.0.0.1:9092';
+
+/** True when a broker at `brokers` answers describeCluster. */
+export async function kafkaAnswers(brokers: string, timeoutMs = 3000): Promise<boolean> {
+  const admin = new MessagingAdmin(createKafka({ brokers, clientId: 'payhook-probe', log: () => undefined }));
+  try {
+    await admin.ping(timeoutMs);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+function runKafkaScript(command: 'start' | 'stop'): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [join(repoRoot(), 'infra', 'kafka', 'kafka.sh'), command], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kafka.sh ${command} exited with ${code}`))));
+  });
+}
+
+/**
+ * Uses the broker at `brokers` when it answers; otherwise starts the project's own
+ * single-node Kafka (infra/kafka/kafka.sh) on 127.0.0.1:9092.
+ */
+export async function ensureKafka(brokers: string = process.env.KAFKA_BROKERS ?? DEFAULT_BROKERS): Promise<{ brokers: string; started: boolean }> {
+  if (await kafkaAnswers(brokers)) return { brokers, started: false };
+  await runKafkaScript('start');
+  return { brokers: DEFAULT_BROKERS, started: true };
+}
+
+export function stopKafka(): Promise<void> {
+  return runKafkaScript('stop');
+}
