@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
-import { TOPICS } from '@payhook/contracts';
 import { bootstrapApp } from '@payhook/platform';
 import type { PaymentConfig } from './config';
+import { migrations } from './database/migrations';
+import { PaymentsModule } from './payments/payments.module';
 
 export async function createApp(config: PaymentConfig): Promise<INestApplication> {
   return bootstrapApp({
@@ -15,8 +16,8 @@ export async function createApp(config: PaymentConfig): Promise<INestApplication
       logLevel: config.LOG_LEVEL,
     },
     entities: [],
-    migrations: [],
-    topics: [{ topic: TOPICS.paymentEvents, partitions: 6 }],
-    rootModule: (core) => ({ module: class PaymentServiceModule {}, imports: [core] }),
+    migrations,
+    topics: [{ topic: config.PAYMENT_EVENTS_TOPIC, partitions: 6 }],
+    rootModule: (core) => ({ module: class PaymentServiceModule {}, imports: [core, PaymentsModule.register(config)] }),
   });
 }

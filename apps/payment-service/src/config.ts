@@ -1,5 +1,6 @@
 import { env } from '@payhook/platform';
 import { z } from 'zod';
+import { TOPICS } from '@payhook/contracts';
 
 /** payment-service settings: environment variable names are the keys. */
 export const configSchema = z.object({
@@ -8,7 +9,19 @@ export const configSchema = z.object({
   DATABASE_URL: env.postgresUrl(),
   PAYMENT_DATABASE_NAME: env.databaseName('payhook_payments'),
   KAFKA_BROKERS: env.brokers(),
+  /** Topic the outbox relay publishes to (tests use their own). */
+  PAYMENT_EVENTS_TOPIC: z.string().min(1).default(TOPICS.paymentEvents),
   LOG_LEVEL: env.logLevel(),
+  /** Bearer key every API route but /health and /docs requires. */
+  PAYMENT_API_KEY: env.secret(),
+  /** How long a payment stays `processing` before its card decides the outcome. */
+  PAYMENT_PROCESSING_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
+  /** Most outbox rows published to Kafka in one batch. */
+  OUTBOX_BATCH_SIZE: env.positiveInt(500),
+  /** Outbox poll interval behind LISTEN/NOTIFY. */
+  OUTBOX_POLL_INTERVAL_MS: env.positiveInt(1000),
 });
 
 export type PaymentConfig = z.infer<typeof configSchema>;
+
+export const PAYMENT_CONFIG = Symbol('PAYMENT_CONFIG');

@@ -28,7 +28,10 @@ describe('toErrorResponse', () => {
       status: 404,
       body: { error: { type: 'not_found_error', code: 'route_not_found', message: 'Cannot GET /x' } },
     });
-    expect(toErrorResponse(new BadRequestException()).status).toBe(400);
+    expect(toErrorResponse(new BadRequestException('Unexpected token } in JSON'))).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_json' } },
+    });
   });
 
   it('hides the details of an unexpected error behind a generic 500', () => {

@@ -26,6 +26,15 @@ const TYPE_BY_STATUS: Record<number, string> = {
   429: 'rate_limit_error',
 };
 
+// Nest turns body-parser failures into plain HttpExceptions; a 400 there is bad JSON.
+const CODE_BY_STATUS: Record<number, string> = {
+  [HttpStatus.BAD_REQUEST]: 'invalid_json',
+  [HttpStatus.NOT_FOUND]: 'route_not_found',
+  [HttpStatus.METHOD_NOT_ALLOWED]: 'method_not_allowed',
+  [HttpStatus.PAYLOAD_TOO_LARGE]: 'payload_too_large',
+  [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: 'unsupported_media_type',
+};
+
 /** An error a handler throws on purpose, with a stable machine-readable code. */
 export class ApiError extends HttpException {
   constructor(status: number, code: string, message: string, details?: unknown) {
@@ -50,7 +59,7 @@ export function toErrorResponse(exception: unknown): { status: number; body: Err
       return { status, body: response as ErrorBody, unexpected: false };
     }
     const message = typeof response === 'string' ? response : exception.message;
-    const code = status === HttpStatus.NOT_FOUND ? 'route_not_found' : status === 405 ? 'method_not_allowed' : 'http_error';
+    const code = CODE_BY_STATUS[status] ?? 'http_error';
     return { status, body: { error: { type: TYPE_BY_STATUS[status] ?? 'api_error', code, message } }, unexpected: status >= 500 };
   }
   const parserType = (exception as { type?: string }).type;

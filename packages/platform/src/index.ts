@@ -7,3 +7,7 @@ export * from './errors';
 export * from './core.module';
 export * from './http-app';
 export * from './bootstrap';
+export * from './worker-loop';
+export * from './pg-listener';
+export * from './auth';
+export * from './validation';

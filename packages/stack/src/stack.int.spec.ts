@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { AppProcess, repoRoot, testDatabaseName, type AppName } from '@payhook/testkit';
+import { AppProcess, repoRoot, testDatabaseName, testTopic, type AppName } from '@payhook/testkit';
+import { stackEnvironment } from './env-file';
 
 // The three apps as real processes, the way `npm start` runs them.
 const APPS: Array<{ app: AppName; portVariable: string; databaseVariable: string; port: number }> = [
@@ -11,7 +12,7 @@ const APPS: Array<{ app: AppName; portVariable: string; databaseVariable: string
 
 function runMain(app: AppName, env: Record<string, string>) {
   const result = spawnSync(process.execPath, [join(repoRoot(), 'apps', app, 'dist', 'main.js')], {
-    env: { ...process.env, ...env },
+    env: { ...stackEnvironment(repoRoot()), ...env },
     encoding: 'utf8',
     timeout: 30_000,
   });
@@ -25,7 +26,13 @@ describe('the three apps as processes', () => {
       app: spec.app,
       baseUrl,
       output: join(repoRoot(), '.payhook', 'logs', `stack-test-${spec.app}.log`),
-      env: { [spec.portVariable]: String(spec.port), [spec.databaseVariable]: testDatabaseName(spec.app.split('-')[0]), LOG_LEVEL: 'warn' },
+      env: {
+        ...stackEnvironment(repoRoot()),
+        [spec.portVariable]: String(spec.port),
+        [spec.databaseVariable]: testDatabaseName(spec.app.split('-')[0]),
+        PAYMENT_EVENTS_TOPIC: testTopic('payments.events.v1'),
+        LOG_LEVEL: 'warn',
+      },
     });
     await process.start();
     try {

@@ -1,0 +1,3 @@
+import { PaymentsSchema1732300000000 } from './1732300000000-payments-schema';
+
+export const migrations = [PaymentsSchema1732300000000];

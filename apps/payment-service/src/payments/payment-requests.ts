@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { normalizePaymentMethod } from './domain/test-cards';
+
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+const MAX_AMOUNT = 99_999_999;
+
+const amount = z.number({ invalid_type_error: 'must be an integer number of minor units' })
+  .int('must be an integer number of minor units')
+  .positive('must be greater than 0')
+  .max(MAX_AMOUNT, `must be at most ${MAX_AMOUNT}`);
+
+export const createPaymentSchema = z
+  .object({
+    orderId: z.string().trim().min(1).max(100),
+    amount,
+    currency: z
+      .string()
+      .transform((c) => c.toUpperCase())
+      .refine((c) => CURRENCIES.has(c), 'must be an ISO 4217 currency code'),
+    paymentMethod: z
+      .string()
+      .max(64)
+      .transform((m, ctx) => {
+        const normalized = normalizePaymentMethod(m);
+        if (!normalized) ctx.addIssue({ code: 'custom', message: 'is not a test card or token (see the README)' });
+        return normalized ?? z.NEVER;
+      }),
+    captureMethod: z.enum(['automatic', 'manual']).default('automatic'),
+    metadata: z
+      .record(z.string().max(500))
+      .refine((m) => Object.keys(m).length <= 20, 'has more than 20 keys')
+      .default({}),
+  })
+  .strict();
+
+export type CreatePaymentRequest = z.infer<typeof createPaymentSchema>;
+
+export const captureSchema = z.object({ amount: amount.optional() }).strict();
+export const refundSchema = z.object({ amount: amount.optional() }).strict();
+export const cancelSchema = z.object({}).strict();

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { PaymentSnapshot } from '@payhook/contracts';
+import { ApiError } from '@payhook/platform';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ConcurrencyError, EventStore, type LoadedStream, type StoredEvent } from '../event-store/event-store';
+import { ProcessingScheduler } from '../processing/processing-scheduler';
+import { decide, PaymentRuleError } from './domain/decider';
+import { toSnapshot, type PaymentCommand } from './domain/payment';
+import type { CreatePaymentRequest } from './payment-requests';
+
+const STATUS_BY_RULE: Record<PaymentRuleError['kind'], number> = {
+  not_found: 404,
+  invalid_state: 409,
+  already_exists: 409,
+  invalid_amount: 422,
+};
+
+function snapshotOf(stream: LoadedStream): PaymentSnapshot {
+  if (!stream.state) throw new ApiError(404, 'payment_not_found', 'No such payment.');
+  const first = stream.events[0];
+  const last = stream.events[stream.events.length - 1];
+  return toSnapshot(stream.state, stream.version, first.createdAt, last.createdAt);
+}
+
+/** Use cases: load the stream, decide, append; a lost race is retried on the new state. */
+@Injectable()
+export class PaymentsService {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly store: EventStore,
+    private readonly scheduler: ProcessingScheduler,
+  ) {}
+
+  /** Creates a payment inside the caller's transaction (the idempotency key shares it). */
+  async create(manager: EntityManager, request: CreatePaymentRequest): Promise<PaymentSnapshot> {
+    const paymentId = `pay_${randomUUID().replace(/-/g, '')}`;
+    const stream: LoadedStream = { state: null, version: 0, events: [] };
+    const events = this.decideOrThrow({ type: 'create', data: { paymentId, ...request } }, stream);
+    await this.store.append(manager, stream, events);
+    await this.scheduler.schedule(manager, paymentId);
+    return snapshotOf(await this.store.load(paymentId, manager));
+  }
+
+  async get(paymentId: string): Promise<PaymentSnapshot> {
+    return snapshotOf(await this.store.load(paymentId));
+  }
+
+  async events(paymentId: string): Promise<StoredEvent[]> {
+    const stream = await this.store.load(paymentId);
+    if (!stream.state) throw new ApiError(404, 'payment_not_found', 'No such payment.');
+    return stream.events;
+  }
+
+  async listByOrder(orderId: string): Promise<PaymentSnapshot[]> {
+    const rows: Array<{ stream_id: string }> = await this.dataSource.query(
+      "SELECT stream_id FROM events WHERE type = 'payment.created' AND data->>'orderId' = $1 ORDER BY global_position",
+      [orderId],
+    );
+    return Promise.all(rows.map((r) => this.get(r.stream_id)));
+  }
+
+  capture(paymentId: string, amount?: number): Promise<PaymentSnapshot> {
+    return this.handle(paymentId, { type: 'capture', amount });
+  }
+
+  cancel(paymentId: string): Promise<PaymentSnapshot> {
+    return this.handle(paymentId, { type: 'cancel' });
+  }
+
+  refund(paymentId: string, amount?: number): Promise<PaymentSnapshot> {
+    return this.handle(paymentId, { type: 'refund', refundId: `re_${randomUUID().replace(/-/g, '')}`, amount });
+  }
+
+  /** Runs a command on one payment; retried on a concurrency conflict, 409 if it keeps losing. */
+  async handle(paymentId: string, command: PaymentCommand, attempts = 3): Promise<PaymentSnapshot> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction(async (manager) => {
+          const stream = await this.store.load(paymentId, manager);
+          const events = this.decideOrThrow(command, stream);
+          await this.store.append(manager, stream, events);
+          return snapshotOf(await this.store.load(paymentId, manager));
+        });
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw error;
+        if (attempt >= attempts) {
+          throw new ApiError(409, 'concurrent_modification', 'The payment was changed by another request; try again.');
+        }
+      }
+    }
+  }
+
+  private decideOrThrow(command: PaymentCommand, stream: LoadedStream) {
+    try {
+      return decide(command, stream.state);
+    } catch (error) {
+      if (error instanceof PaymentRuleError) throw new ApiError(STATUS_BY_RULE[error.kind], error.code, error.message);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import type { Logger } from 'pino';
+
+export interface WorkerLoopOptions {
+  name: string;
+  logger: Logger;
+  /** Does one unit of work; returns how many items it handled (0 = idle). */
+  runOnce: () => Promise<number>;
+  /** Poll interval when idle: the safety net behind LISTEN/NOTIFY and timers. */
+  idleMs: number;
+  /** Longest pause after consecutive failures (doubling from 100 ms). */
+  maxBackoffMs?: number;
+}
+
+/**
+ * A background loop that runs again at once while there is work, sleeps when idle,
+ * wakes early on kick() (a NOTIFY, a timer), backs off on errors, and on stop() waits for
+ * the iteration in flight, so shutdown never cuts a transaction in half.
+ */
+export class WorkerLoop {
+  private running = false;
+  private wakeUp?: () => void;
+  private kicked = false;
+  private done?: Promise<void>;
+
+  constructor(private readonly options: WorkerLoopOptions) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.done = this.loop();
+  }
+
+  kick(): void {
+    this.kicked = true;
+    this.wakeUp?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wakeUp?.();
+    await this.done;
+  }
+
+  private async loop(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      let handled = 0;
+      this.kicked = false;
+      try {
+        handled = await this.options.runOnce();
+        failures = 0;
+      } catch (error) {
+        failures += 1;
+        this.options.logger.warn({ err: error, worker: this.options.name, failures }, 'worker iteration failed');
+      }
+      if (!this.running) break;
+      if (failures > 0) {
+        await this.sleep(Math.min(100 * 2 ** (failures - 1), this.options.maxBackoffMs ?? 5000), false);
+      } else if (handled === 0 && !this.kicked) {
+        await this.sleep(this.options.idleMs, true);
+      }
+    }
+  }
+
+  private sleep(ms: number, wakeOnKick: boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(finish, ms);
+      function finish() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = () => {
+        if (wakeOnKick || !this.running) finish();
+      };
+    });
+  }
+}
