@@ -10,8 +10,9 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# KAFKA_HOME_DIR moves data, logs and pid (a second broker for tests); jars stay shared.
 home=${KAFKA_HOME_DIR:-$here/.kafka}
-libs=$home/libs
+libs=$here/.kafka/libs
 data=$home/data
 logs=$home/logs
 pidfile=$home/kafka.pid

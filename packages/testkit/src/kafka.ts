@@ -18,10 +18,23 @@ export async function kafkaAnswers(brokers: string, timeoutMs = 3000): Promise<b
   }
 }
 
-function runKafkaScript(command: 'start' | 'stop'): Promise<void> {
+/** Where and how a broker runs: the defaults are the project's shared broker. */
+export interface BrokerSpec {
+  port?: number;
+  controllerPort?: number;
+  /** Data, logs and pid of this broker (jars are shared). */
+  homeDir?: string;
+}
+
+function runKafkaScript(command: 'start' | 'stop', broker: BrokerSpec = {}): Promise<void> {
+  const env: Record<string, string> = {};
+  if (broker.port) env.KAFKA_PORT = String(broker.port);
+  if (broker.controllerPort) env.KAFKA_CONTROLLER_PORT = String(broker.controllerPort);
+  if (broker.homeDir) env.KAFKA_HOME_DIR = broker.homeDir;
   return new Promise((resolve, reject) => {
     const child = spawn('bash', [join(repoRoot(), 'infra', 'kafka', 'kafka.sh'), command], {
       stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, ...env },
     });
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kafka.sh ${command} exited with ${code}`))));
@@ -38,6 +51,11 @@ export async function ensureKafka(brokers: string = process.env.KAFKA_BROKERS ??
   return { brokers: DEFAULT_BROKERS, started: true };
 }
 
-export function stopKafka(): Promise<void> {
-  return runKafkaScript('stop');
+export function stopKafka(broker?: BrokerSpec): Promise<void> {
+  return runKafkaScript('stop', broker);
+}
+
+/** Starts (or restarts, keeping its data) a broker of its own: for tests that take Kafka away. */
+export function startKafka(broker: BrokerSpec): Promise<void> {
+  return runKafkaScript('start', broker);
 }
