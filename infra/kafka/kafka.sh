@@ -79,7 +79,8 @@ start() {
     kafka_java kafka.tools.StorageTool format -t "$cluster_id" -c "$home/config/server.properties" >/dev/null
   fi
   log "starting broker on 127.0.0.1:$port (controller $controller_port), logs in $logs"
-  nohup java -Xms256m -Xmx768m -XX:+UseG1GC -Djava.awt.headless=true \
+  # setsid: the broker outlives the test runner or terminal that started it.
+  setsid nohup java -Xms256m -Xmx768m -XX:+UseG1GC -Djava.awt.headless=true \
     -Dlog4j.configuration="file:$here/log4j.properties" -Dkafka.logs.dir="$logs" \
     -cp "$libs/*" kafka.Kafka "$home/config/server.properties" \
     >"$logs/stdout.log" 2>&1 </dev/null &
