@@ -62,10 +62,14 @@ export class EventStore {
     };
   }
 
-  /** Appends after `expectedVersion`; throws ConcurrencyError if the stream moved on. */
-  async append(manager: EntityManager, stream: LoadedStream, newEvents: PaymentEvent[]): Promise<PaymentState> {
+  /**
+   * Appends after the loaded stream's version; throws ConcurrencyError if the stream moved on.
+   * Returns the stream as it now stands, so callers need not read it again.
+   */
+  async append(manager: EntityManager, stream: LoadedStream, newEvents: PaymentEvent[]): Promise<LoadedStream> {
     let state = stream.state;
     let version = stream.version;
+    const events = [...stream.events];
     const firstCreatedAt = stream.events[0]?.createdAt;
     for (const event of newEvents) {
       version += 1;
@@ -93,7 +97,8 @@ export class EventStore {
         'INSERT INTO outbox (topic, message_key, event_id, event_type, payload) VALUES ($1, $2, $3, $4, $5)',
         [this.config.PAYMENT_EVENTS_TOPIC, state!.id, eventId, event.type, JSON.stringify(envelope)],
       );
+      events.push({ id: eventId, type: event.type, version, data: event.data, createdAt: now });
     }
-    return state;
+    return { state, version, events };
   }
 }

@@ -37,9 +37,9 @@ export class PaymentsService {
     const paymentId = `pay_${randomUUID().replace(/-/g, '')}`;
     const stream: LoadedStream = { state: null, version: 0, events: [] };
     const events = this.decideOrThrow({ type: 'create', data: { paymentId, ...request } }, stream);
-    await this.store.append(manager, stream, events);
+    const appended = await this.store.append(manager, stream, events);
     await this.scheduler.schedule(manager, paymentId);
-    return snapshotOf(await this.store.load(paymentId, manager));
+    return snapshotOf(appended);
   }
 
   async get(paymentId: string): Promise<PaymentSnapshot> {
@@ -79,8 +79,7 @@ export class PaymentsService {
         return await this.dataSource.transaction(async (manager) => {
           const stream = await this.store.load(paymentId, manager);
           const events = this.decideOrThrow(command, stream);
-          await this.store.append(manager, stream, events);
-          return snapshotOf(await this.store.load(paymentId, manager));
+          return snapshotOf(await this.store.append(manager, stream, events));
         });
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;
