@@ -192,6 +192,28 @@ describe('outbox to Kafka', () => {
       expect(versions).toEqual([1, 2]);
     }
   });
+  it('keeps each payment\'s events in version order with two relays publishing at once', async () => {
+    // A second instance on the same database: its relay competes with the first one's.
+    const second = await createApp(loadConfig(configSchema, { ...process.env, ...env }));
+    await second.init();
+    try {
+      const start = received.length;
+      const ids = await Promise.all(
+        Array.from({ length: 10 }, async () => (await api('POST', '/v1/payments', payment({ captureMethod: 'manual' }))).body.id as string),
+      );
+      for (const id of ids) await settled(id, 'requires_capture');
+      await Promise.all(ids.map((id) => api('POST', `/v1/payments/${id}/capture`)));
+      await Promise.all(ids.map((id) => api('POST', `/v1/payments/${id}/refunds`, { amount: 500 })));
+      await Promise.all(ids.map((id) => api('POST', `/v1/payments/${id}/refunds`, {})));
+      await waitFor(() => received.length >= start + ids.length * 5, { timeoutMs: 20_000, description: 'five events per payment on Kafka' });
+      for (const id of ids) {
+        const versions = received.filter((e) => e.data.object.id === id).map((e) => e.data.object.version);
+        expect(versions).toEqual([1, 2, 3, 4, 5]);
+      }
+    } finally {
+      await second.close();
+    }
+  });
 });
 
 describe('bad input', () => {
