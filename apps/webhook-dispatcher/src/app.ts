@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
-import { TOPICS } from '@payhook/contracts';
 import { bootstrapApp } from '@payhook/platform';
 import type { DispatcherConfig } from './config';
+import { migrations } from './database/migrations';
+import { DispatcherModule } from './dispatcher.module';
 
 export async function createApp(config: DispatcherConfig): Promise<INestApplication> {
   return bootstrapApp({
@@ -15,8 +16,10 @@ export async function createApp(config: DispatcherConfig): Promise<INestApplicat
       logLevel: config.LOG_LEVEL,
     },
     entities: [],
-    migrations: [],
-    topics: [{ topic: TOPICS.paymentEvents, partitions: 6 }],
-    rootModule: (core) => ({ module: class WebhookDispatcherModule {}, imports: [core] }),
+    migrations,
+    topics: [{ topic: config.PAYMENT_EVENTS_TOPIC, partitions: 6 }],
+    // Pool: the delivery workers record attempts concurrently, plus the API and the consumer.
+    poolSize: 20,
+    rootModule: (core) => ({ module: class WebhookDispatcherModule {}, imports: [core, DispatcherModule.register(config)] }),
   });
 }

@@ -1,5 +1,7 @@
-import { env } from '@payhook/platform';
+import { TOPICS } from '@payhook/contracts';
+import { env, parseDurationMs } from '@payhook/platform';
 import { z } from 'zod';
+import { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from './deliveries/domain/retry-policy';
 
 /** webhook-dispatcher settings: environment variable names are the keys. */
 export const configSchema = z.object({
@@ -9,6 +11,40 @@ export const configSchema = z.object({
   DISPATCHER_DATABASE_NAME: env.databaseName('payhook_dispatcher'),
   KAFKA_BROKERS: env.brokers(),
   LOG_LEVEL: env.logLevel(),
+  /** Bearer key every API route but /health and /docs requires. */
+  DISPATCHER_API_KEY: env.secret(),
+  /** Topic of the payment events to deliver, and the consumer group reading it. */
+  PAYMENT_EVENTS_TOPIC: z.string().min(1).default(TOPICS.paymentEvents),
+  DISPATCHER_CONSUMER_GROUP: z.string().min(1).default('webhook-dispatcher'),
+  /** How long one webhook POST may take before it counts as a failed attempt. */
+  WEBHOOK_TIMEOUT_MS: env.positiveInt(15_000),
+  /** Waits between attempts, each ±20 % jitter; when spent the delivery is failed. */
+  WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .default(DEFAULT_RETRY_SCHEDULE)
+    .refine((v) => parseRetrySchedule(v, parseDurationMs) !== undefined, 'must be comma-separated durations such as 5s,5m,30m')
+    .transform((v) => parseRetrySchedule(v, parseDurationMs) as number[]),
+  /** Upper bound on a receiver's Retry-After. */
+  WEBHOOK_RETRY_AFTER_MAX: env.duration('1h'),
+  /** Webhook POSTs in flight at once, in all, and to any one endpoint. */
+  WEBHOOK_CONCURRENCY: env.positiveInt(64),
+  WEBHOOK_ENDPOINT_CONCURRENCY: env.positiveInt(8),
+  /** Most deliveries claimed in one query. */
+  WEBHOOK_BATCH_SIZE: env.positiveInt(100),
+  /** Poll interval behind LISTEN/NOTIFY. */
+  WEBHOOK_POLL_INTERVAL_MS: env.positiveInt(1000),
+  /** Lets webhooks go to loopback and private addresses: for the local stack only. */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: env.boolean(false),
+  /** After a secret rotation, how long deliveries are signed with the old secret too. */
+  WEBHOOK_SECRET_ROTATION_OVERLAP: env.duration('24h'),
+  /** An endpoint failing for this long without one success is disabled. */
+  WEBHOOK_DISABLE_AFTER: env.duration('5d'),
+  /** Delivered deliveries (and their attempts) are removed after this long. */
+  WEBHOOK_RETENTION: env.duration('7d'),
+  /** Bytes of each response body kept in the attempt log. */
+  WEBHOOK_RESPONSE_MAX_BYTES: env.positiveInt(1024),
 });
 
 export type DispatcherConfig = z.infer<typeof configSchema>;
+
+export const DISPATCHER_CONFIG = Symbol('DISPATCHER_CONFIG');

@@ -4,3 +4,4 @@ export * from './kafka';
 export * from './postgres';
 export * from './isolation';
 export * from './processes';
+export * from './webhook-receiver';

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+
+export const listDeliveriesQuery = z
+  .object({
+    status: z.enum(DELIVERY_STATUSES).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+  })
+  .strict();
+
+const instant = z.string().datetime({ offset: true, message: 'must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z' });
+
+export const recoverSchema = z
+  .object({ since: instant, until: instant.optional() })
+  .strict()
+  .refine((b) => !b.until || Date.parse(b.until) > Date.parse(b.since), { message: 'must be after since', path: ['until'] });
+
+export const retrySchema = z.object({}).strict();
+
+export type ListDeliveriesQuery = z.infer<typeof listDeliveriesQuery>;
+export type RecoverRequest = z.infer<typeof recoverSchema>;

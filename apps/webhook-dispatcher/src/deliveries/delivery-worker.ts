@@ -1,0 +1,220 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { databaseUrl, LOGGER, PgListener, WorkerLoop } from '@payhook/platform';
+import { signedHeaders } from '@payhook/webhook-signature';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { DISPATCHER_CONFIG, type DispatcherConfig } from '../config';
+import { disableEndpoint } from '../endpoints/endpoints.service';
+import { decideOutcome, isGone, isSuccess } from './domain/retry-policy';
+import { TokenBucket } from './domain/token-bucket';
+import { postWebhook, type SendResult } from './http-sender';
+
+interface ClaimedDelivery {
+  id: string;
+  endpoint_id: string;
+  attempts: number;
+  url: string;
+  rate_limit_per_second: number | null;
+  body: string;
+  secrets: string[];
+}
+
+/**
+ * Claims due deliveries in one statement: per enabled endpoint at most `slots` rows (its
+ * free concurrency, or its rate-limit tokens), so one slow or dead endpoint never fills
+ * the batch; rows another worker holds are skipped, and the lease brings back the rows
+ * of a worker that died. The row lock ends with the statement, before any HTTP call.
+ */
+const CLAIM = `
+  WITH candidates AS (
+    SELECT d.id FROM endpoints e
+    CROSS JOIN LATERAL (
+      SELECT id, next_attempt_at FROM deliveries
+      WHERE endpoint_id = e.id AND status = 'pending' AND next_attempt_at <= now()
+        AND (lease_until IS NULL OR lease_until < now())
+      ORDER BY next_attempt_at
+      LIMIT GREATEST(COALESCE(($3::jsonb ->> e.id)::int, $2), 0)
+    ) d
+    WHERE e.status = 'enabled'
+    ORDER BY d.next_attempt_at
+    LIMIT $1
+  ), locked AS (
+    SELECT id FROM deliveries
+    WHERE id IN (SELECT id FROM candidates) AND status = 'pending' AND (lease_until IS NULL OR lease_until < now())
+    FOR UPDATE SKIP LOCKED
+  ), claimed AS (
+    UPDATE deliveries d SET lease_until = now() + $4 * interval '1 millisecond'
+    FROM locked WHERE d.id = locked.id
+    RETURNING d.id, d.endpoint_id, d.event_id, d.attempts
+  )
+  SELECT c.id, c.endpoint_id, c.attempts, e.url, e.rate_limit_per_second, ev.body,
+    ARRAY(SELECT s.secret FROM endpoint_secrets s
+          WHERE s.endpoint_id = c.endpoint_id AND (s.expires_at IS NULL OR s.expires_at > now())
+          ORDER BY s.id DESC) AS secrets
+  FROM claimed c JOIN endpoints e ON e.id = c.endpoint_id JOIN events ev ON ev.id = c.event_id`;
+
+/** Sends deliveries: signs, POSTs, records the attempt and decides what comes next. */
+@Injectable()
+export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly loop: WorkerLoop;
+  private readonly listener: PgListener;
+  private readonly inFlightByEndpoint = new Map<string, number>();
+  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly sends = new Set<Promise<void>>();
+  private readonly leaseMs: number;
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(DISPATCHER_CONFIG) private readonly config: DispatcherConfig,
+  ) {
+    // Longer than any attempt can take (with recording), so a live worker keeps its rows.
+    this.leaseMs = 2 * config.WEBHOOK_TIMEOUT_MS + 5_000;
+    this.loop = new WorkerLoop({
+      name: 'delivery-worker',
+      logger,
+      idleMs: config.WEBHOOK_POLL_INTERVAL_MS,
+      runOnce: () => this.claimAndSend(),
+    });
+    this.listener = new PgListener({
+      connectionString: databaseUrl(config.DATABASE_URL, config.DISPATCHER_DATABASE_NAME),
+      channel: 'deliveries',
+      logger,
+      onNotify: () => this.loop.kick(),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.listener.start();
+    this.loop.start();
+  }
+
+  /** Stops claiming, then waits for the sends in flight (each bounded by the timeout). */
+  async onModuleDestroy(): Promise<void> {
+    await this.listener.stop();
+    await this.loop.stop();
+    await Promise.all(this.sends);
+  }
+
+  /** Wakes the loop now (a retry or recover in this process). */
+  kick(): void {
+    this.loop.kick();
+  }
+
+  private async claimAndSend(): Promise<number> {
+    const free = this.config.WEBHOOK_CONCURRENCY - this.sends.size;
+    if (free <= 0) return 0;
+    const now = Date.now();
+    const cap = this.config.WEBHOOK_ENDPOINT_CONCURRENCY;
+    const slots: Record<string, number> = {};
+    for (const [endpoint, count] of this.inFlightByEndpoint) slots[endpoint] = cap - count;
+    for (const [endpoint, bucket] of this.buckets) slots[endpoint] = Math.min(slots[endpoint] ?? cap, bucket.available(now));
+    const rows: ClaimedDelivery[] = await this.dataSource.query(CLAIM, [
+      Math.min(free, this.config.WEBHOOK_BATCH_SIZE),
+      cap,
+      JSON.stringify(slots),
+      this.leaseMs,
+    ]);
+    for (const row of rows) {
+      const bucket = this.bucketFor(row, now);
+      if (bucket && !bucket.take(now)) {
+        await this.postpone(row.id, bucket.waitMs(now));
+        continue;
+      }
+      this.start(row);
+    }
+    return rows.length;
+  }
+
+  private bucketFor(row: ClaimedDelivery, now: number): TokenBucket | undefined {
+    const rate = row.rate_limit_per_second;
+    if (rate === null) {
+      this.buckets.delete(row.endpoint_id);
+      return undefined;
+    }
+    const bucket = this.buckets.get(row.endpoint_id) ?? new TokenBucket(rate, now);
+    bucket.setRate(rate);
+    this.buckets.set(row.endpoint_id, bucket);
+    return bucket;
+  }
+
+  /** Over the endpoint's rate: back in the queue, no attempt counted. */
+  private async postpone(id: string, waitMs: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE deliveries SET lease_until = NULL, next_attempt_at = now() + $2 * interval '1 millisecond' WHERE id = $1`,
+      [id, Math.max(waitMs, 10)],
+    );
+  }
+
+  private start(row: ClaimedDelivery): void {
+    this.inFlightByEndpoint.set(row.endpoint_id, (this.inFlightByEndpoint.get(row.endpoint_id) ?? 0) + 1);
+    const send = this.deliver(row)
+      .catch((error: unknown) => {
+        // The lease runs out and the delivery is sent again: at least once, never lost.
+        this.logger.error({ err: error, deliveryId: row.id }, 'could not record a delivery attempt');
+      })
+      .finally(() => {
+        this.sends.delete(send);
+        const left = (this.inFlightByEndpoint.get(row.endpoint_id) ?? 1) - 1;
+        if (left > 0) this.inFlightByEndpoint.set(row.endpoint_id, left);
+        else this.inFlightByEndpoint.delete(row.endpoint_id);
+        this.loop.kick();
+      });
+    this.sends.add(send);
+  }
+
+  private async deliver(row: ClaimedDelivery): Promise<void> {
+    const attemptedAt = new Date();
+    const headers = signedHeaders(row.secrets, row.id, Math.floor(attemptedAt.getTime() / 1000), row.body);
+    const result = await postWebhook(row.url, { ...headers }, row.body, {
+      timeoutMs: this.config.WEBHOOK_TIMEOUT_MS,
+      maxResponseBytes: this.config.WEBHOOK_RESPONSE_MAX_BYTES,
+      allowPrivateTargets: this.config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    });
+    await this.record(row, attemptedAt, result);
+  }
+
+  private async record(row: ClaimedDelivery, attemptedAt: Date, result: SendResult): Promise<void> {
+    const attempts = row.attempts + 1;
+    const outcome = decideOutcome({
+      result,
+      attempts,
+      scheduleMs: this.config.WEBHOOK_RETRY_SCHEDULE,
+      now: Date.now(),
+      random: Math.random(),
+      retryAfterMaxMs: this.config.WEBHOOK_RETRY_AFTER_MAX,
+    });
+    const statusCode = result.kind === 'response' ? result.statusCode : null;
+    const error = result.kind === 'error' ? result.error : isSuccess(result) ? null : `HTTP ${result.statusCode}`;
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO delivery_attempts (delivery_id, attempted_at, duration_ms, status_code, error, response_body)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
+        [row.id, attemptedAt, result.durationMs, statusCode, error, result.responseBody ?? null],
+      );
+      await manager.query(
+        `UPDATE deliveries SET status = $2, attempts = $3, lease_until = NULL,
+           next_attempt_at = COALESCE($4, next_attempt_at), last_status_code = $5, last_error = $6,
+           delivered_at = CASE WHEN $2 = 'delivered' THEN now() ELSE delivered_at END, updated_at = now()
+         WHERE id = $1`,
+        [row.id, outcome.status, attempts, outcome.status === 'pending' ? new Date(outcome.nextAttemptAt) : null, statusCode, error],
+      );
+      if (isSuccess(result)) {
+        await manager.query('UPDATE endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL', [row.endpoint_id]);
+        return;
+      }
+      if (isGone(result)) {
+        await disableEndpoint(manager, row.endpoint_id, 'the receiver answered 410 Gone');
+        return;
+      }
+      const [[endpoint]]: [Array<{ failing_for_ms: number }>, number] = await manager.query(
+        `UPDATE endpoints SET failing_since = COALESCE(failing_since, now()) WHERE id = $1
+         RETURNING (extract(epoch FROM now() - failing_since) * 1000)::bigint AS failing_for_ms`,
+        [row.endpoint_id],
+      );
+      if (endpoint && Number(endpoint.failing_for_ms) >= this.config.WEBHOOK_DISABLE_AFTER) {
+        await disableEndpoint(manager, row.endpoint_id, `no successful delivery for ${Math.round(Number(endpoint.failing_for_ms) / 3_600_000)} h`);
+      }
+    });
+  }
+}

@@ -1,0 +1,29 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { API_KEY } from '@payhook/platform';
+import { DISPATCHER_CONFIG, type DispatcherConfig } from './config';
+import { DeliveriesController } from './deliveries/deliveries.controller';
+import { DeliveriesService } from './deliveries/deliveries.service';
+import { DeliveryWorker } from './deliveries/delivery-worker';
+import { EndpointsController } from './endpoints/endpoints.controller';
+import { EndpointsService } from './endpoints/endpoints.service';
+import { Housekeeping } from './housekeeping/housekeeping';
+import { EventIngest } from './ingest/event-ingest';
+
+@Module({})
+export class DispatcherModule {
+  static register(config: DispatcherConfig): DynamicModule {
+    return {
+      module: DispatcherModule,
+      controllers: [EndpointsController, DeliveriesController],
+      providers: [
+        { provide: DISPATCHER_CONFIG, useValue: config },
+        { provide: API_KEY, useValue: config.DISPATCHER_API_KEY },
+        EndpointsService,
+        DeliveriesService,
+        DeliveryWorker,
+        EventIngest,
+        Housekeeping,
+      ],
+    };
+  }
+}

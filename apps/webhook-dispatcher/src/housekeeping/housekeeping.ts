@@ -1,0 +1,50 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { LOGGER, WorkerLoop } from '@payhook/platform';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { DISPATCHER_CONFIG, type DispatcherConfig } from '../config';
+
+const BATCH = 1000;
+
+/**
+ * Keeps the hot tables small: delivered deliveries (with their attempts) past the
+ * retention window go, then events no delivery refers to any more. Failed ones stay,
+ * so they can still be recovered.
+ */
+@Injectable()
+export class Housekeeping implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly loop: WorkerLoop;
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(LOGGER) logger: Logger,
+    @Inject(DISPATCHER_CONFIG) private readonly config: DispatcherConfig,
+  ) {
+    this.loop = new WorkerLoop({ name: 'housekeeping', logger, idleMs: 60_000, runOnce: () => this.sweep() });
+  }
+
+  onApplicationBootstrap(): void {
+    this.loop.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.loop.stop();
+  }
+
+  /** One batch of each; returns how many rows went, so the loop goes on while there are more. */
+  async sweep(): Promise<number> {
+    const cutoff = new Date(Date.now() - this.config.WEBHOOK_RETENTION);
+    const [, deliveries]: [unknown, number] = await this.dataSource.query(
+      `DELETE FROM deliveries WHERE id IN (
+         SELECT id FROM deliveries WHERE status = 'delivered' AND delivered_at < $1 LIMIT $2)`,
+      [cutoff, BATCH],
+    );
+    const [, events]: [unknown, number] = await this.dataSource.query(
+      `DELETE FROM events WHERE id IN (
+         SELECT id FROM events ev WHERE received_at < $1
+           AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = ev.id) LIMIT $2)`,
+      [cutoff, BATCH],
+    );
+    return deliveries + events;
+  }
+}

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { parsePaymentEvent } from '@payhook/contracts';
+import { MessageConsumer, type IncomingMessage } from '@payhook/messaging';
+import { KAFKA, LOGGER } from '@payhook/platform';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { DISPATCHER_CONFIG, type DispatcherConfig } from '../config';
+
+/**
+ * Consumes payment events. One transaction per batch records each event once (its id is
+ * the primary key, so a redelivered message is a no-op) and one delivery per enabled
+ * endpoint subscribed to its type; the offset is committed only after that commit.
+ */
+@Injectable()
+export class EventIngest implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly consumer: MessageConsumer;
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(DISPATCHER_CONFIG) config: DispatcherConfig,
+  ) {
+    this.consumer = new MessageConsumer(kafka, {
+      groupId: config.DISPATCHER_CONSUMER_GROUP,
+      topics: [config.PAYMENT_EVENTS_TOPIC],
+      handler: (messages) => this.ingest(messages),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.consumer.stop();
+  }
+
+  async ingest(messages: IncomingMessage[]): Promise<void> {
+    const events: Array<{ id: string; type: string; body: string }> = [];
+    for (const message of messages) {
+      const body = message.value?.toString('utf8') ?? '';
+      let parsed: ReturnType<typeof parsePaymentEvent>;
+      try {
+        parsed = parsePaymentEvent(JSON.parse(body));
+      } catch {
+        parsed = { ok: false, error: 'not JSON' };
+      }
+      if (!parsed.ok) {
+        // A message no endpoint could use; skipping it beats blocking the partition for ever.
+        this.logger.warn({ topic: message.topic, partition: message.partition, offset: message.offset, reason: parsed.error }, 'skipped an unreadable event');
+        continue;
+      }
+      events.push({ id: parsed.value.id, type: parsed.value.type, body });
+    }
+    if (events.length === 0) return;
+    await this.dataSource.transaction(async (manager) => {
+      const fresh: Array<{ id: string; type: string }> = await manager.query(
+        `INSERT INTO events (id, type, body) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+         ON CONFLICT (id) DO NOTHING RETURNING id, type`,
+        [events.map((e) => e.id), events.map((e) => e.type), events.map((e) => e.body)],
+      );
+      if (fresh.length === 0) return;
+      const endpoints: Array<{ id: string; event_types: string[] | null }> = await manager.query(
+        `SELECT id, event_types FROM endpoints WHERE status = 'enabled'`,
+      );
+      const rows = fresh.flatMap((event) =>
+        endpoints
+          .filter((endpoint) => endpoint.event_types === null || endpoint.event_types.includes(event.type))
+          .map((endpoint) => ({ id: `msg_${randomUUID().replace(/-/g, '')}`, endpoint: endpoint.id, event: event.id, type: event.type })),
+      );
+      if (rows.length === 0) return;
+      await manager.query(
+        `INSERT INTO deliveries (id, endpoint_id, event_id, event_type)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
+        [rows.map((r) => r.id), rows.map((r) => r.endpoint), rows.map((r) => r.event), rows.map((r) => r.type)],
+      );
+    });
+  }
+}
