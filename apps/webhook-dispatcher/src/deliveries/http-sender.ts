@@ -43,6 +43,12 @@ const agents = {
  * or a reset connection, comes back as a result to record. Redirects are not followed.
  */
 export function postWebhook(url: string, headers: Record<string, string>, body: string, options: SendOptions): Promise<SendResult> {
+  const target = new URL(url);
+  const host = target.hostname.replace(/^\[|\]$/g, '');
+  // An IP literal is never looked up, so the guard checks it here.
+  if (!options.allowPrivateTargets && isIP(host) && blockedCategory(host)) {
+    return Promise.resolve({ kind: 'error', error: `target refused: ${blockedCategory(host)} address ${host}`, durationMs: 0 });
+  }
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   return new Promise((resolve) => {
@@ -53,12 +59,6 @@ export function postWebhook(url: string, headers: Record<string, string>, body: 
       clearTimeout(timer);
       resolve({ ...result, durationMs: elapsed() });
     };
-    const target = new URL(url);
-    const host = target.hostname.replace(/^\[|\]$/g, '');
-    if (!options.allowPrivateTargets && isIP(host) && blockedCategory(host)) {
-      finish({ kind: 'error', error: `target refused: ${blockedCategory(host)} address ${host}` });
-      return;
-    }
     const client = target.protocol === 'https:' ? https : http;
     const request = client.request(
       target,
