@@ -57,7 +57,7 @@ describe('the three apps as processes', () => {
   });
 
   it.each(APPS)('$app exits with one line naming KAFKA_BROKERS when Kafka is unreachable', ({ app, databaseVariable }) => {
-    const result = runMain(app, { KAFKA_BROKERS: '127.0.0.1:1', [databaseVariable]: testDatabaseName('unreachable_kafka') });
+    const result = runMain(app, { KAFKA_BROKERS: '127.0.0.1:1', [databaseVariable]: testDatabaseName(`unreachable_kafka_${app.split('-')[0]}`) });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(new RegExp(`^${app}: cannot reach Kafka at KAFKA_BROKERS=127\\.0\\.0\\.1:1 \\(.+\\)$`));
   });
