@@ -1,6 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { bootstrapApp } from '@payhook/platform';
 import type { OrderConfig } from './config';
+import { migrations } from './database/migrations';
+import { OrdersModule } from './orders.module';
 
 export async function createApp(config: OrderConfig): Promise<INestApplication> {
   return bootstrapApp({
@@ -14,7 +16,7 @@ export async function createApp(config: OrderConfig): Promise<INestApplication> 
       logLevel: config.LOG_LEVEL,
     },
     entities: [],
-    migrations: [],
-    rootModule: (core) => ({ module: class OrderServiceModule {}, imports: [core] }),
+    migrations,
+    rootModule: (core) => ({ module: class OrderServiceModule {}, imports: [core, OrdersModule.register(config)] }),
   });
 }

@@ -1,6 +1,13 @@
 import { env } from '@payhook/platform';
 import { z } from 'zod';
 
+const httpUrl = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((v) => /^https?:\/\/[^/]+/.test(v), 'must be an http(s) URL')
+    .transform((v) => v.replace(/\/+$/, ''));
+
 /** order-service settings: environment variable names are the keys. */
 export const configSchema = z.object({
   ORDER_SERVICE_PORT: env.port(3003),
@@ -9,6 +16,18 @@ export const configSchema = z.object({
   ORDER_DATABASE_NAME: env.databaseName('payhook_orders'),
   KAFKA_BROKERS: env.brokers(),
   LOG_LEVEL: env.logLevel(),
+  /** payment-service, and its API key: each order asks it for a payment. */
+  PAYMENT_SERVICE_URL: httpUrl('http://127.0.0.1:3001'),
+  PAYMENT_API_KEY: env.secret(),
+  /** The dispatcher, and its API key: order-service registers its webhook URL there at start. */
+  WEBHOOK_DISPATCHER_URL: httpUrl('http://127.0.0.1:3002'),
+  DISPATCHER_API_KEY: env.secret(),
+  /** Where the dispatcher reaches this service's receiver (POST /webhooks/payments). */
+  ORDER_WEBHOOK_URL: httpUrl('http://127.0.0.1:3003/webhooks/payments'),
+  /** Poll interval of the payment-request outbox behind LISTEN/NOTIFY. */
+  PAYMENT_REQUEST_POLL_INTERVAL_MS: env.positiveInt(1000),
 });
 
 export type OrderConfig = z.infer<typeof configSchema>;
+
+export const ORDER_CONFIG = Symbol('ORDER_CONFIG');

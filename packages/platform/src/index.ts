@@ -11,3 +11,4 @@ export * from './worker-loop';
 export * from './pg-listener';
 export * from './auth';
 export * from './validation';
+export * from './idempotency';

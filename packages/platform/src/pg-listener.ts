@@ -12,14 +12,14 @@ export class PgListener {
   private retry?: NodeJS.Timeout;
 
   constructor(
-    private readonly options: { connectionString: string; channel: string; logger: Logger; onNotify: () => void },
+    private readonly options: { connectionString: string; channel: string; logger: Logger; onNotify: (payload: string) => void },
   ) {}
 
   async start(): Promise<void> {
     this.stopped = false;
     try {
       const client = new Client({ connectionString: this.options.connectionString });
-      client.on('notification', () => this.options.onNotify());
+      client.on('notification', (message) => this.options.onNotify(message.payload ?? ''));
       client.on('error', (error) => this.reconnect(error));
       await client.connect();
       await client.query(`LISTEN ${this.options.channel}`);

@@ -5,3 +5,4 @@ export * from './postgres';
 export * from './isolation';
 export * from './processes';
 export * from './webhook-receiver';
+export * from './webhook-sender';

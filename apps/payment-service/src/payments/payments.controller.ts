@@ -1,10 +1,9 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { PaymentSnapshot } from '@payhook/contracts';
-import { BearerAuthGuard, ZodPipe } from '@payhook/platform';
+import { BearerAuthGuard, IdempotencyKeys, ZodPipe } from '@payhook/platform';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { IdempotencyKeys } from '../idempotency/idempotency';
 import {
   cancelSchema,
   captureSchema,

@@ -1,8 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { API_KEY } from '@payhook/platform';
+import { API_KEY, IdempotencyKeys } from '@payhook/platform';
 import { PAYMENT_CONFIG, type PaymentConfig } from '../config';
 import { EventStore } from '../event-store/event-store';
-import { IdempotencyKeys } from '../idempotency/idempotency';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { ProcessingScheduler } from '../processing/processing-scheduler';
 import { ProcessingWorker } from '../processing/processing-worker';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiError } from '@payhook/platform';
+import { ApiError } from './errors';
 import { DataSource, type EntityManager } from 'typeorm';
 
 export interface StoredResponse<T> {
@@ -21,7 +21,7 @@ export function requestHash(value: unknown): string {
 }
 
 /**
- * Idempotency-Key handling. The key row is inserted in the same transaction as the work,
+ * Idempotency-Key handling (each app has an `idempotency_keys` table in its migrations). The key row is inserted in the same transaction as the work,
  * so a concurrent duplicate blocks on it, then sees the first answer; a key reused with
  * another body is refused with 422.
  */

@@ -1,0 +1,31 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { IdempotencyKeys } from '@payhook/platform';
+import { ORDER_CONFIG, type OrderConfig } from './config';
+import { OrderUpdates } from './orders/order-updates';
+import { OrdersController } from './orders/orders.controller';
+import { OrdersService } from './orders/orders.service';
+import { PaymentRequestWorker } from './payment-requests/payment-request-worker';
+import { PaymentWebhooks } from './webhooks/payment-webhooks';
+import { WebhookRegistration } from './webhooks/webhook-registration';
+import { WebhookSecrets } from './webhooks/webhook-secrets';
+import { WebhooksController } from './webhooks/webhooks.controller';
+
+@Module({})
+export class OrdersModule {
+  static register(config: OrderConfig): DynamicModule {
+    return {
+      module: OrdersModule,
+      controllers: [OrdersController, WebhooksController],
+      providers: [
+        { provide: ORDER_CONFIG, useValue: config },
+        IdempotencyKeys,
+        OrdersService,
+        OrderUpdates,
+        PaymentRequestWorker,
+        PaymentWebhooks,
+        WebhookSecrets,
+        WebhookRegistration,
+      ],
+    };
+  }
+}

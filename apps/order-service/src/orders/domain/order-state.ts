@@ -1,0 +1,59 @@
+import type { PaymentSnapshot } from '@payhook/contracts';
+
+export const ORDER_STATUSES = ['pending_payment', 'paid', 'payment_failed', 'partially_refunded', 'refunded', 'canceled'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export interface LineItem {
+  sku: string;
+  quantity: number;
+  unitPrice: number;
+}
+
+/** The order total in minor units. */
+export function orderAmount(items: LineItem[]): number {
+  return items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0);
+}
+
+/** The order status a payment in this state means. */
+export function statusForPayment(payment: Pick<PaymentSnapshot, 'status'>): OrderStatus {
+  switch (payment.status) {
+    case 'processing':
+    case 'requires_capture':
+      return 'pending_payment';
+    case 'succeeded':
+      return 'paid';
+    case 'failed':
+      return 'payment_failed';
+    case 'canceled':
+      return 'canceled';
+    case 'partially_refunded':
+      return 'partially_refunded';
+    case 'refunded':
+      return 'refunded';
+  }
+}
+
+export interface OrderPaymentState {
+  status: OrderStatus;
+  paymentVersion: number;
+}
+
+export type Applied =
+  | { changed: true; status: OrderStatus; paymentVersion: number; failureCode: string | null; amountRefunded: number }
+  | { changed: false; reason: 'stale' };
+
+/**
+ * Applies a payment snapshot (carried by each webhook) to an order. Each snapshot is the
+ * whole payment at its version, so applying only versions newer than the one applied
+ * makes the final state the latest version's, whatever order the webhooks came in.
+ */
+export function applyPayment(order: OrderPaymentState, payment: PaymentSnapshot): Applied {
+  if (payment.version <= order.paymentVersion) return { changed: false, reason: 'stale' };
+  return {
+    changed: true,
+    status: statusForPayment(payment),
+    paymentVersion: payment.version,
+    failureCode: payment.failureCode,
+    amountRefunded: payment.amountRefunded,
+  };
+}

@@ -1,0 +1,83 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { PAYMENT_EVENT_TYPES } from '@payhook/contracts';
+import { LOGGER, WorkerLoop } from '@payhook/platform';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { ORDER_CONFIG, type OrderConfig } from '../config';
+import { WebhookSecrets } from './webhook-secrets';
+
+/**
+ * Registers ORDER_WEBHOOK_URL with the dispatcher at start, in the background until it
+ * succeeds. The endpoint id and secret are kept in this service's database, so a restart
+ * reuses the registration; a registration the dispatcher no longer knows is made anew.
+ */
+@Injectable()
+export class WebhookRegistration implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly loop: WorkerLoop;
+  private registered = false;
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(ORDER_CONFIG) private readonly config: OrderConfig,
+    private readonly secrets: WebhookSecrets,
+  ) {
+    this.loop = new WorkerLoop({
+      name: 'webhook-registration',
+      logger,
+      idleMs: 60_000,
+      maxBackoffMs: 5_000,
+      runOnce: async () => {
+        if (!this.registered) await this.ensureRegistered();
+        return 0;
+      },
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.loop.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.loop.stop();
+  }
+
+  async ensureRegistered(): Promise<string> {
+    const [existing]: Array<{ endpoint_id: string; url: string }> = await this.dataSource.query('SELECT endpoint_id, url FROM webhook_registration');
+    if (existing && existing.url === this.config.ORDER_WEBHOOK_URL) {
+      const response = await this.dispatcher('GET', `/v1/endpoints/${existing.endpoint_id}`);
+      if (response.status === 200) {
+        if (response.body.status !== 'enabled') await this.dispatcher('PATCH', `/v1/endpoints/${existing.endpoint_id}`, { status: 'enabled' });
+        this.registered = true;
+        return existing.endpoint_id;
+      }
+      if (response.status !== 404) throw new Error(`dispatcher answered ${response.status} for endpoint ${existing.endpoint_id}`);
+    }
+    const created = await this.dispatcher('POST', '/v1/webhooks/register', {
+      url: this.config.ORDER_WEBHOOK_URL,
+      eventTypes: [...PAYMENT_EVENT_TYPES],
+      description: 'order-service: payment webhooks',
+    });
+    if (created.status !== 201) throw new Error(`dispatcher refused the registration: ${created.status} ${JSON.stringify(created.body)}`);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query('DELETE FROM webhook_registration');
+      await manager.query('INSERT INTO webhook_registration (endpoint_id, url) VALUES ($1, $2)', [created.body.id, this.config.ORDER_WEBHOOK_URL]);
+      await manager.query('INSERT INTO webhook_secrets (secret) VALUES ($1)', [created.body.secret]);
+    });
+    this.secrets.forget();
+    this.registered = true;
+    this.logger.info({ endpointId: created.body.id, url: this.config.ORDER_WEBHOOK_URL }, 'registered the webhook endpoint with the dispatcher');
+    return created.body.id;
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private async dispatcher(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const response = await fetch(`${this.config.WEBHOOK_DISPATCHER_URL}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.config.DISPATCHER_API_KEY}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    return { status: response.status, body: await response.json().catch(() => undefined) };
+  }
+}

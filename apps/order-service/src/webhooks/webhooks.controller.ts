@@ -1,0 +1,39 @@
+import { Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { parsePaymentEvent } from '@payhook/contracts';
+import { ApiError } from '@payhook/platform';
+import { verify } from '@payhook/webhook-signature';
+import type { RawBodyRequest } from '@nestjs/common';
+import type { Request } from 'express';
+import { PaymentWebhooks } from './payment-webhooks';
+import { WebhookSecrets } from './webhook-secrets';
+
+@ApiTags('webhooks')
+@Controller()
+export class WebhooksController {
+  constructor(
+    private readonly secrets: WebhookSecrets,
+    private readonly webhooks: PaymentWebhooks,
+  ) {}
+
+  @Post('webhooks/payments')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Payment webhooks from the dispatcher (Standard Webhooks signature, 300 s tolerance)' })
+  async receive(@Req() request: RawBodyRequest<Request>, @Headers('webhook-id') webhookId: string | undefined) {
+    const secrets = await this.secrets.current();
+    if (secrets.length === 0) throw new ApiError(503, 'not_registered', 'No webhook secret yet: registration with the dispatcher is in progress.');
+    // The raw bytes as sent: re-serialising the parsed JSON would not verify.
+    const body = request.rawBody ?? Buffer.alloc(0);
+    const verification = verify(body, request.headers, { secrets });
+    if (!verification.ok) throw new ApiError(401, 'invalid_signature', `The webhook signature does not verify (${verification.reason}).`);
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw new ApiError(400, 'invalid_json', 'The webhook body is not valid JSON.');
+    }
+    const event = parsePaymentEvent(json);
+    if (!event.ok) throw new ApiError(400, 'invalid_event', `The webhook body is not a payment event: ${event.error}.`);
+    return this.webhooks.apply(webhookId as string, event.value);
+  }
+}
