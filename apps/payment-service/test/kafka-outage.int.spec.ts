@@ -24,7 +24,7 @@ async function createPayment(i: number): Promise<string> {
     body: JSON.stringify({ orderId: `ord_${i}`, amount: 100 + i, currency: 'USD', paymentMethod: '4242424242424242' }),
   });
   expect(response.status).toBe(201);
-  return (await response.json()).id;
+  return ((await response.json()) as { id: string }).id;
 }
 
 beforeAll(async () => {

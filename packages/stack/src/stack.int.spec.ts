@@ -37,14 +37,14 @@ describe('the three apps as processes', () => {
     await process.start();
     try {
       const response = await fetch(`${baseUrl}/health`);
-      const body = await response.json();
+      const body = (await response.json()) as { details: unknown };
       expect(response.status).toBe(200);
       expect(body.details).toEqual({
         postgres: { status: 'up' },
         kafka: { status: 'up', brokers: 1 },
       });
       const docs = await fetch(`${baseUrl}/docs/openapi.json`);
-      expect((await docs.json()).info.title).toBe(`Payhook ${spec.app}`);
+      expect(((await docs.json()) as { info: { title: string } }).info.title).toBe(`Payhook ${spec.app}`);
     } finally {
       expect(await process.stop()).toBe(0);
     }

@@ -6,3 +6,4 @@ export * from './isolation';
 export * from './processes';
 export * from './webhook-receiver';
 export * from './webhook-sender';
+export * from './test-stack';
