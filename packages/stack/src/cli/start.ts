@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { AppProcess, ensureKafka, repoRoot, stopKafka, type AppName } from '@payhook/testkit';
 import { stackEnvironment } from '../env-file';
+import { demoJourney } from './demo-journey';
 
 /** `npm start`: Kafka (started if needed), then the three apps, until Ctrl-C. */
 const APPS: Array<{ app: AppName; portVariable: string }> = [
@@ -49,7 +50,24 @@ async function main(): Promise<void> {
     await shutdown(1);
     return;
   }
-  say('the stack is up; logs in .payhook/logs/; Ctrl-C stops everything');
+  say('the stack is up; placing a demo order:');
+  const url = (portVariable: string) => `http://127.0.0.1:${env[portVariable]}`;
+  try {
+    await demoJourney(
+      {
+        payments: url('PAYMENT_SERVICE_PORT'),
+        dispatcher: url('WEBHOOK_DISPATCHER_PORT'),
+        orders: url('ORDER_SERVICE_PORT'),
+        paymentApiKey: env.PAYMENT_API_KEY,
+        dispatcherApiKey: env.DISPATCHER_API_KEY,
+        orderWebhookUrl: env.ORDER_WEBHOOK_URL,
+      },
+      say,
+    );
+  } catch (error) {
+    say(`the demo order did not complete: ${error instanceof Error ? error.message : String(error)}; see .payhook/logs/`);
+  }
+  say('logs in .payhook/logs/; Ctrl-C stops everything');
 }
 
 void main();
