@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { IdempotencyKeys } from '@payhook/platform';
+import { API_KEY, IdempotencyKeys } from '@payhook/platform';
 import { ORDER_CONFIG, type OrderConfig } from './config';
 import { OrderUpdates } from './orders/order-updates';
 import { OrdersController } from './orders/orders.controller';
@@ -18,6 +18,8 @@ export class OrdersModule {
       controllers: [OrdersController, WebhooksController],
       providers: [
         { provide: ORDER_CONFIG, useValue: config },
+        // The one management route (secret rotation) takes the dispatcher's key.
+        { provide: API_KEY, useValue: config.DISPATCHER_API_KEY },
         IdempotencyKeys,
         OrdersService,
         OrderUpdates,

@@ -11,6 +11,7 @@ import { configSchema } from '../src/config';
 // order-service in process on real Postgres. payment-service and the dispatcher are small
 // HTTP stand-ins here (the end-to-end tests in packages/stack run the real ones).
 const SECRET = generateSecret();
+const ROTATED = generateSecret();
 const calls: Array<{ method: string; url: string; idempotencyKey?: string; body: string }> = [];
 let paymentServiceUp = true;
 let stub: Server;
@@ -28,6 +29,9 @@ function startStub(): Promise<void> {
       const json = (status: number, value: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
       if (request.url === '/v1/webhooks/register') return json(201, { id: 'ep_stub', secret: SECRET, status: 'enabled' });
       if (request.url === '/v1/endpoints/ep_stub') return json(200, { id: 'ep_stub', status: 'enabled' });
+      if (request.url === '/v1/endpoints/ep_stub/secret/rotate') {
+        return json(200, { id: 'ep_stub', secret: ROTATED, previousSecretExpiresAt: new Date(Date.now() + 2000).toISOString() });
+      }
       if (request.url === '/v1/payments') {
         if (!paymentServiceUp) return json(503, { error: { code: 'unavailable' } });
         return json(201, { id: `pay_for_${JSON.parse(body).orderId}` });
@@ -297,6 +301,18 @@ describe('live status', () => {
 });
 
 describe('registration with the dispatcher', () => {
+  it('rotates the secret: both are accepted during the overlap, then only the new one', async () => {
+    expect((await api('POST', '/v1/webhook-registration/rotate-secret')).status).toBe(401);
+    const rotated = await api('POST', '/v1/webhook-registration/rotate-secret', undefined, { authorization: 'Bearer sk_test_dispatcher_0123456789' });
+    expect(rotated.status).toBe(200);
+    const [a, b, c] = [await placeOrder(), await placeOrder(), await placeOrder()];
+    expect((await deliver(event(a, 2, 'succeeded', 'payment.succeeded'))).status).toBe(200);
+    expect((await deliver(event(b, 2, 'succeeded', 'payment.succeeded'), { secrets: [ROTATED] })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 3200));
+    expect((await deliver(event(c, 2, 'succeeded', 'payment.succeeded'))).status).toBe(401);
+    expect((await deliver(event(c, 2, 'succeeded', 'payment.succeeded'), { secrets: [ROTATED] })).status).toBe(200);
+  });
+
   it('is reused across restarts', async () => {
     const registrations = () => calls.filter((c) => c.url === '/v1/webhooks/register').length;
     expect(registrations()).toBe(1);
@@ -305,6 +321,6 @@ describe('registration with the dispatcher', () => {
     await waitFor(() => calls.filter((c) => c.url === '/v1/endpoints/ep_stub').length >= 1, { timeoutMs: 10_000, description: 'the registration check' });
     expect(registrations()).toBe(1);
     const id = await placeOrder();
-    expect((await deliver(event(id, 2, 'succeeded', 'payment.succeeded'))).status).toBe(200);
+    expect((await deliver(event(id, 2, 'succeeded', 'payment.succeeded'), { secrets: [ROTATED] })).status).toBe(200);
   });
 });

@@ -176,6 +176,26 @@ describe('delivery', () => {
     expect(receiver.received).toHaveLength(1);
   });
 
+  it('disables an endpoint that has failed without a success for WEBHOOK_DISABLE_AFTER (5 days)', async () => {
+    const { receiver, endpoint } = await receiverWithEndpoint();
+    receiver.respondWith(() => ({ status: 500 }));
+    await app.get(DataSource).query(`UPDATE endpoints SET failing_since = now() - interval '5 days 1 hour' WHERE id = $1`, [endpoint.id]);
+    await publish(paymentEvent());
+    await settled(endpoint.id, 'failed', 1);
+    const { body } = await api('GET', `/v1/endpoints/${endpoint.id}`);
+    expect(body).toMatchObject({ status: 'disabled', disabledReason: 'no successful delivery for 121 h' });
+    expect(receiver.received).toHaveLength(1);
+  });
+
+  it('a success clears the failing streak', async () => {
+    const { receiver, endpoint } = await receiverWithEndpoint();
+    receiver.respondWith(({ n }) => ({ status: n === 1 ? 500 : 204 }));
+    await publish(paymentEvent());
+    await settled(endpoint.id, 'delivered', 1);
+    const [row] = await app.get(DataSource).query('SELECT failing_since FROM endpoints WHERE id = $1', [endpoint.id]);
+    expect(row.failing_since).toBeNull();
+  });
+
   it('honours Retry-After on 429', async () => {
     const { receiver, endpoint } = await receiverWithEndpoint();
     receiver.respondWith(({ n }) => (n === 1 ? { status: 429, headers: { 'retry-after': '2' } } : { status: 204 }));

@@ -70,6 +70,22 @@ export class WebhookRegistration implements OnApplicationBootstrap, OnModuleDest
     return created.body.id;
   }
 
+  /**
+   * Rotates the secret at the dispatcher and keeps the old one valid here until the
+   * dispatcher stops signing with it, so no webhook in between fails verification.
+   */
+  async rotate(): Promise<{ endpointId: string; previousSecretExpiresAt: string }> {
+    const endpointId = await this.ensureRegistered();
+    const rotated = await this.dispatcher('POST', `/v1/endpoints/${endpointId}/secret/rotate`);
+    if (rotated.status !== 200) throw new Error(`dispatcher refused the rotation: ${rotated.status}`);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query('UPDATE webhook_secrets SET expires_at = $1 WHERE expires_at IS NULL', [rotated.body.previousSecretExpiresAt]);
+      await manager.query('INSERT INTO webhook_secrets (secret) VALUES ($1)', [rotated.body.secret]);
+    });
+    this.secrets.forget();
+    return { endpointId, previousSecretExpiresAt: rotated.body.previousSecretExpiresAt };
+  }
+
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private async dispatcher(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
     const response = await fetch(`${this.config.WEBHOOK_DISPATCHER_URL}${path}`, {

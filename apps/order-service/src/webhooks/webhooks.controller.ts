@@ -1,11 +1,12 @@
-import { Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Headers, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { parsePaymentEvent } from '@payhook/contracts';
-import { ApiError } from '@payhook/platform';
+import { ApiError, BearerAuthGuard } from '@payhook/platform';
 import { verify } from '@payhook/webhook-signature';
 import type { RawBodyRequest } from '@nestjs/common';
 import type { Request } from 'express';
 import { PaymentWebhooks } from './payment-webhooks';
+import { WebhookRegistration } from './webhook-registration';
 import { WebhookSecrets } from './webhook-secrets';
 
 @ApiTags('webhooks')
@@ -14,6 +15,7 @@ export class WebhooksController {
   constructor(
     private readonly secrets: WebhookSecrets,
     private readonly webhooks: PaymentWebhooks,
+    private readonly registration: WebhookRegistration,
   ) {}
 
   @Post('webhooks/payments')
@@ -35,5 +37,14 @@ export class WebhooksController {
     const event = parsePaymentEvent(json);
     if (!event.ok) throw new ApiError(400, 'invalid_event', `The webhook body is not a payment event: ${event.error}.`);
     return this.webhooks.apply(webhookId as string, event.value);
+  }
+
+  @Post('v1/webhook-registration/rotate-secret')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @UseGuards(BearerAuthGuard)
+  @ApiOperation({ summary: 'Rotate the webhook secret at the dispatcher (Bearer DISPATCHER_API_KEY); the old one stays valid for the overlap' })
+  rotate() {
+    return this.registration.rotate();
   }
 }
