@@ -6,6 +6,7 @@
 #   kafka.sh fetch    download the jars (once)
 #   kafka.sh start    start the broker unless one already answers, wait until it does
 #   kafka.sh stop     stop the broker this script started
+#   kafka.sh kill     SIGKILL it (fault-injection tests)
 #   kafka.sh status   exit 0 when a broker answers on KAFKA_PORT
 set -euo pipefail
 
@@ -110,10 +111,21 @@ stop() {
   rm -f "$pidfile"
 }
 
+# SIGKILL, as a crash would: for fault-injection tests. Data stays for the next start.
+crash() {
+  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    log "killing broker (pid $(cat "$pidfile")) with SIGKILL"
+    kill -9 "$(cat "$pidfile")"
+    for _ in $(seq 1 40); do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 0.25; done
+  fi
+  rm -f "$pidfile"
+}
+
 case "${1:-}" in
   fetch) fetch ;;
   start) start ;;
   stop) stop ;;
+  kill) crash ;;
   status) if answers; then log "up on 127.0.0.1:$port"; else log "down"; exit 1; fi ;;
-  *) echo "usage: $0 fetch|start|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 fetch|start|stop|kill|status" >&2; exit 2 ;;
 esac

@@ -1,12 +1,32 @@
 import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createKafka, MessagingAdmin } from '@payhook/messaging';
 import { repoRoot } from './repo';
 
 export const DEFAULT_BROKERS = '127.0.0.1:9092';
 
+/** True when something accepts a TCP connection at host:port. */
+function portOpen(hostPort: string, timeoutMs: number): Promise<boolean> {
+  const [host, port] = [hostPort.slice(0, hostPort.lastIndexOf(':')), Number(hostPort.slice(hostPort.lastIndexOf(':') + 1))];
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
 /** True when a broker at `brokers` answers describeCluster. */
 export async function kafkaAnswers(brokers: string, timeoutMs = 3000): Promise<boolean> {
+  // A closed port is answered at once without kafkajs, whose connect retries would
+  // otherwise outlive the probe (and could connect later, keeping the process alive).
+  const first = brokers.split(',')[0].trim();
+  if (!(await portOpen(first, timeoutMs))) return false;
   const admin = new MessagingAdmin(createKafka({ brokers, clientId: 'payhook-probe', log: () => undefined }));
   try {
     await admin.ping(timeoutMs);
@@ -26,7 +46,7 @@ export interface BrokerSpec {
   homeDir?: string;
 }
 
-function runKafkaScript(command: 'start' | 'stop', broker: BrokerSpec = {}): Promise<void> {
+function runKafkaScript(command: 'start' | 'stop' | 'kill', broker: BrokerSpec = {}): Promise<void> {
   const env: Record<string, string> = {};
   if (broker.port) env.KAFKA_PORT = String(broker.port);
   if (broker.controllerPort) env.KAFKA_CONTROLLER_PORT = String(broker.controllerPort);
@@ -53,6 +73,11 @@ export async function ensureKafka(brokers: string = process.env.KAFKA_BROKERS ??
 
 export function stopKafka(broker?: BrokerSpec): Promise<void> {
   return runKafkaScript('stop', broker);
+}
+
+/** SIGKILL to a broker of its own (a crash); startKafka brings it back with its data. */
+export function killKafka(broker: BrokerSpec): Promise<void> {
+  return runKafkaScript('kill', broker);
 }
 
 /** Starts (or restarts, keeping its data) a broker of its own: for tests that take Kafka away. */

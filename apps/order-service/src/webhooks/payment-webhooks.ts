@@ -18,11 +18,13 @@ export class PaymentWebhooks {
   apply(webhookId: string, event: PaymentEvent): Promise<WebhookResult> {
     const payment = event.data.object;
     return this.dataSource.transaction(async (manager) => {
-      const fresh = await manager.query('INSERT INTO inbox (webhook_id, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING webhook_id', [
-        webhookId,
-        event.id,
-      ]);
-      if (fresh.length === 0) return { result: 'duplicate' };
+      // xmax = 0 only on a fresh insert; a copy bumps the counter (and waits for the first's commit).
+      const [{ fresh }]: Array<{ fresh: boolean }> = await manager.query(
+        `INSERT INTO inbox (webhook_id, event_id) VALUES ($1, $2)
+         ON CONFLICT (webhook_id) DO UPDATE SET duplicates = inbox.duplicates + 1 RETURNING (xmax = 0) AS fresh`,
+        [webhookId, event.id],
+      );
+      if (!fresh) return { result: 'duplicate' };
       const [order]: Array<{ status: OrderStatus; payment_version: number }> = await manager.query(
         'SELECT status, payment_version FROM orders WHERE id = $1 FOR UPDATE',
         [payment.orderId],

@@ -57,6 +57,7 @@ export class OrdersSchema1732500000000 implements MigrationInterface {
       CREATE TABLE inbox (
         webhook_id text PRIMARY KEY,
         event_id text NOT NULL,
+        duplicates integer NOT NULL DEFAULT 0,        -- copies received after the first
         received_at timestamptz NOT NULL DEFAULT now()
       )`);
 
