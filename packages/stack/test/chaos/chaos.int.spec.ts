@@ -1,0 +1,193 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { currentRunId, killKafka, repoRoot, startKafka, stopKafka, TestStack, waitFor, type AppName } from '@payhook/testkit';
+import { Client } from 'pg';
+import { duplicateEffects, formatLedger, lost, type Ledger } from './ledger';
+
+/**
+ * The fault-injection run: orders flow through the whole stack while apps and the broker
+ * are killed with SIGKILL and restarted, and order-service's receiver goes away for a
+ * stretch. `npm test` runs a short version; `npm run test:chaos` the full one
+ * (CHAOS_ORDERS, default 2000 there).
+ */
+const ORDERS = Number(process.env.CHAOS_ORDERS ?? 300);
+const LOAD_SECONDS = Number(process.env.CHAOS_LOAD_SECONDS ?? Math.max(15, ORDERS / 40));
+const broker = { port: 19492, controllerPort: 19493, homeDir: join(repoRoot(), '.payhook', `kafka-chaos-${currentRunId()}`) };
+const stack = new TestStack({
+  label: 'chaos',
+  basePort: 13501,
+  env: {
+    KAFKA_BROKERS: `127.0.0.1:${broker.port}`,
+    PAYMENT_PROCESSING_DELAY_MS: '100',
+    OUTBOX_POLL_INTERVAL_MS: '500',
+    WEBHOOK_POLL_INTERVAL_MS: '500',
+    PAYMENT_REQUEST_POLL_INTERVAL_MS: '300',
+    WEBHOOK_TIMEOUT_MS: '3000',
+    WEBHOOK_RETRY_SCHEDULE: ['200ms', '500ms', '1s', '2s', ...Array(30).fill('3s')].join(','),
+    LOG_LEVEL: 'warn',
+  },
+});
+const APPS: AppName[] = ['payment-service', 'webhook-dispatcher', 'order-service'];
+const FAULTS = ['kill payment-service', 'kill webhook-dispatcher', 'kill order-service', 'kill kafka', 'receiver away'] as const;
+const faults: Record<string, number> = Object.fromEntries([...FAULTS, 'app exited by itself'].map((f) => [f, 0]));
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const random = (min: number, max: number) => min + Math.random() * (max - min);
+
+async function query<T>(database: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  url.pathname = `/${database}`;
+  const client = new Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+/** Like a supervisor: any app that is not running is started again (Kafka must be up). */
+async function superviseApps(): Promise<void> {
+  for (const app of APPS) {
+    if (!stack.apps[app].running) {
+      await stack.apps[app].start();
+    }
+  }
+}
+
+/** Injects faults one at a time until `until(injected)`; each kind comes once per shuffled round. */
+async function injectFaults(until: (injected: number) => boolean): Promise<void> {
+  let round = 0;
+  let order: string[] = [];
+  while (!until(round)) {
+    await sleep(random(1500, 3500));
+    if (until(round)) break;
+    if (order.length === 0) order = [...FAULTS].sort(() => Math.random() - 0.5);
+    const fault = order.pop()!;
+    round += 1;
+    for (const app of APPS) if (!stack.apps[app].running) faults['app exited by itself'] += 1;
+    if (fault === 'kill kafka') {
+      await killKafka(broker);
+      await sleep(random(1000, 3000));
+      await startKafka(broker);
+    } else if (fault === 'receiver away') {
+      await stack.apps['order-service'].stop();
+      await sleep(random(2000, 5000));
+    } else {
+      const app = fault.replace('kill ', '') as AppName;
+      await stack.apps[app].kill();
+      await sleep(random(500, 2000));
+    }
+    faults[fault] += 1;
+    await superviseApps();
+  }
+  process.stdout.write(`[chaos] ${round} faults injected\n`);
+}
+
+/** Places one order like a careful client: retried with the same Idempotency-Key until accepted. */
+async function placeOrder(i: number, card: string): Promise<string | undefined> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    try {
+      const placed = await stack.call(
+        'order-service',
+        'POST',
+        '/v1/orders',
+        { items: [{ sku: `sku-${i % 17}`, quantity: 1 + (i % 3), unitPrice: 500 + i }], currency: 'EUR', paymentMethod: card },
+        { 'idempotency-key': `chaos-${currentRunId()}-${i}` },
+      );
+      if (placed.status === 201) return placed.body.id;
+    } catch {
+      // order-service is down: try again shortly
+    }
+    await sleep(300);
+  }
+  return undefined;
+}
+
+beforeAll(async () => {
+  await startKafka(broker);
+  await stack.start();
+}, 180_000);
+
+afterAll(async () => {
+  await stack.stop();
+  await stopKafka(broker).catch(() => undefined);
+  rmSync(broker.homeDir, { recursive: true, force: true });
+}, 120_000);
+
+it(`loses nothing and applies nothing twice: ${ORDERS} orders through SIGKILLs of every app and the broker`, async () => {
+  const expected = new Map<string, string>();
+  let placementFailures = 0;
+  let loadDone = false;
+  // Faults go on through the whole load, and at least one of each kind happens.
+  const chaos = injectFaults((injected) => loadDone && injected >= FAULTS.length);
+
+  const started = Date.now();
+  const placements: Array<Promise<void>> = [];
+  for (let i = 0; i < ORDERS; i++) {
+    // Open loop at a steady rate: the i-th order is due at i / rate seconds.
+    const due = started + (i * LOAD_SECONDS * 1000) / ORDERS;
+    if (due > Date.now()) await sleep(due - Date.now());
+    const declined = i % 5 === 4;
+    placements.push(
+      placeOrder(i, declined ? '4000000000000002' : '4242424242424242').then((id) => {
+        if (id) expected.set(id, declined ? 'payment_failed' : 'paid');
+        else placementFailures += 1;
+      }),
+    );
+    if (i % 100 === 99) process.stdout.write(`[chaos] ${i + 1}/${ORDERS} orders sent\n`);
+  }
+  await Promise.all(placements);
+  loadDone = true;
+  await chaos;
+  await superviseApps();
+
+  const orderDb = stack.env.ORDER_DATABASE_NAME;
+  const settled = async () => {
+    const rows = await query<{ id: string; status: string }>(orderDb, 'SELECT id, status FROM orders');
+    return rows.filter((r) => expected.get(r.id) === r.status).length;
+  };
+  await waitFor(async () => (await settled()) === expected.size, {
+    timeoutMs: 240_000,
+    intervalMs: 1000,
+    description: `all ${expected.size} orders to reach their final state`,
+  }).catch(() => undefined); // the ledger below says what is missing
+
+  const paymentDb = stack.env.PAYMENT_DATABASE_NAME;
+  const dispatcherDb = stack.env.DISPATCHER_DATABASE_NAME;
+  const [{ endpoint_id: endpointId }] = await query<{ endpoint_id: string }>(orderDb, 'SELECT endpoint_id FROM webhook_registration');
+  const published = await query<{ event_id: string }>(paymentDb, 'SELECT event_id::text FROM events');
+  const delivered = new Set(
+    (
+      await query<{ event_id: string }>(dispatcherDb, `SELECT event_id FROM deliveries WHERE endpoint_id = $1 AND status = 'delivered'`, [endpointId])
+    ).map((r) => r.event_id),
+  );
+  const ledger: Ledger = {
+    ordersPlaced: expected.size,
+    ordersInCorrectFinalState: await settled(),
+    eventsPublished: published.length,
+    eventsDeliveredToOrderService: delivered.size,
+    deliveriesMade: Number(
+      (await query<{ n: string }>(dispatcherDb, 'SELECT count(*) AS n FROM delivery_attempts WHERE status_code BETWEEN 200 AND 299'))[0].n,
+    ),
+    duplicateDeliveriesSeen: Number((await query<{ n: string }>(orderDb, 'SELECT COALESCE(sum(duplicates), 0) AS n FROM inbox'))[0].n),
+    lostOrders: expected.size - (await settled()) + placementFailures,
+    lostEvents: published.filter((e) => !delivered.has(e.event_id)).length,
+    duplicatePayments: (
+      await query(paymentDb, `SELECT data->>'orderId' FROM events WHERE type = 'payment.created' GROUP BY 1 HAVING count(*) > 1`)
+    ).length,
+    duplicateOrderChanges: (
+      await query(orderDb, 'SELECT order_id, status FROM order_history GROUP BY order_id, status HAVING count(*) > 1')
+    ).length,
+    faults,
+  };
+  process.stdout.write(`${formatLedger(ledger)}\n`);
+  mkdirSync(join(repoRoot(), '.payhook'), { recursive: true });
+  writeFileSync(join(repoRoot(), '.payhook', 'chaos-ledger.json'), `${JSON.stringify({ orders: ORDERS, ...ledger }, null, 2)}\n`);
+
+  expect(placementFailures).toBe(0);
+  expect(lost(ledger)).toBe(0);
+  expect(duplicateEffects(ledger)).toBe(0);
+  for (const kind of FAULTS) expect(faults[kind]).toBeGreaterThanOrEqual(1);
+}, 900_000);
