@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { ErrorFilter } from './errors';
+import { rejectNulCharacters } from './nul-guard';
 
 export interface HttpAppOptions {
   title: string;
@@ -19,7 +20,7 @@ export interface HttpAppOptions {
 
 /**
  * Creates a Nest HTTP app with Payhook's common behaviour: pino logs, one JSON error
- * shape, a body size limit, the raw body kept for signature checks and OpenAPI at /docs.
+ * shape, a body size limit, no NUL characters, the raw body kept for signature checks and OpenAPI at /docs.
  * Signals are handled by `serve` (startup.ts).
  */
 export async function createHttpApp(module: Type | DynamicModule, options: HttpAppOptions): Promise<INestApplication> {
@@ -30,6 +31,7 @@ export async function createHttpApp(module: Type | DynamicModule, options: HttpA
   });
   app.useLogger(app.get(PinoNestLogger));
   app.useBodyParser('json', { limit: options.bodyLimit ?? '100kb', type: ['application/json', 'application/*+json'] });
+  app.use(rejectNulCharacters);
   app.useGlobalFilters(new ErrorFilter(options.logger));
   app.disable('x-powered-by');
   app.set('trust proxy', false);

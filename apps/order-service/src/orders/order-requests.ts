@@ -25,8 +25,10 @@ export const placeOrderSchema = z
       .string()
       .transform((c) => c.toUpperCase())
       .refine((c) => CURRENCIES.has(c), 'must be an ISO 4217 currency code'),
-    // payment-service judges the card; here only its shape.
-    paymentMethod: z.string().trim().min(1, 'is required').max(64),
+    // payment-service judges the card; here only its shape: a card number or a token.
+    paymentMethod: z
+      .string()
+      .regex(/^(tok_[A-Za-z0-9_]{1,60}|[0-9][0-9 -]{10,22}[0-9])$/, 'must be a card number or a tok_ token (see the test cards)'),
   })
   .strict()
   .refine((o) => o.items.reduce((sum, i) => sum + i.quantity * i.unitPrice, 0) <= 99_999_999, {

@@ -187,17 +187,19 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const statusCode = result.kind === 'response' ? result.statusCode : null;
     const error = result.kind === 'error' ? result.error : isSuccess(result) ? null : `HTTP ${result.statusCode}`;
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(
-        `INSERT INTO delivery_attempts (delivery_id, attempted_at, duration_ms, status_code, error, response_body)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
-        [row.id, attemptedAt, result.durationMs, statusCode, error, result.responseBody ?? null],
-      );
-      await manager.query(
+      const [, updated]: [unknown, number] = await manager.query(
         `UPDATE deliveries SET status = $2, attempts = $3, lease_until = NULL,
            next_attempt_at = COALESCE($4, next_attempt_at), last_status_code = $5, last_error = $6,
            delivered_at = CASE WHEN $2 = 'delivered' THEN now() ELSE delivered_at END, updated_at = now()
          WHERE id = $1`,
         [row.id, outcome.status, attempts, outcome.status === 'pending' ? new Date(outcome.nextAttemptAt) : null, statusCode, error],
+      );
+      // Deleted with its endpoint while the POST was in flight: nothing left to record.
+      if (updated === 0) return;
+      await manager.query(
+        `INSERT INTO delivery_attempts (delivery_id, attempted_at, duration_ms, status_code, error, response_body)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
+        [row.id, attemptedAt, result.durationMs, statusCode, error, result.responseBody ?? null],
       );
       if (isSuccess(result)) {
         await manager.query('UPDATE endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL', [row.endpoint_id]);
