@@ -1,3 +1,4 @@
+import { disconnectWithin, DISCONNECT_DEADLINE_MS } from './disconnect-within';
 import type { Admin, Kafka } from 'kafkajs';
 
 export interface TopicSpec {
@@ -78,6 +79,6 @@ export class MessagingAdmin {
   async disconnect(): Promise<void> {
     if (!this.connected) return;
     this.connected = false;
-    await this.admin.disconnect().catch(() => undefined);
+    await disconnectWithin(() => this.admin.disconnect(), DISCONNECT_DEADLINE_MS);
   }
 }

@@ -1,3 +1,4 @@
+import { disconnectWithin, DISCONNECT_DEADLINE_MS } from './disconnect-within';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 
 export interface IncomingMessage {
@@ -106,7 +107,8 @@ export class MessageConsumer {
     });
   }
 
+  /** Waits for the batch in flight (its offsets get committed), but not forever. */
   stop(): Promise<void> {
-    return this.consumer.disconnect();
+    return disconnectWithin(() => this.consumer.disconnect(), 3 * DISCONNECT_DEADLINE_MS);
   }
 }

@@ -1,3 +1,4 @@
+import { disconnectWithin, DISCONNECT_DEADLINE_MS } from './disconnect-within';
 import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
 
 export interface OutgoingMessage {
@@ -27,7 +28,7 @@ export class MessageProducer {
   async disconnect(): Promise<void> {
     const producer = await this.connecting?.catch(() => undefined);
     this.connecting = undefined;
-    await producer?.disconnect().catch(() => undefined);
+    if (producer) await disconnectWithin(() => producer.disconnect(), DISCONNECT_DEADLINE_MS);
   }
 
   /** Sends all messages to one topic in a single request; resolves when all are acknowledged. */

@@ -55,8 +55,8 @@ export class AppProcess {
     );
   }
 
-  /** SIGTERM and wait for a graceful exit; resolves with the exit code. */
-  async stop(timeoutMs = 20_000): Promise<number | null> {
+  /** SIGTERM and wait for a graceful exit (longer than the apps' own 25 s deadline); resolves with the exit code. */
+  async stop(timeoutMs = 30_000): Promise<number | null> {
     return this.signal('SIGTERM', timeoutMs);
   }
 
