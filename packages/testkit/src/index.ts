@@ -7,3 +7,5 @@ export * from './processes';
 export * from './webhook-receiver';
 export * from './webhook-sender';
 export * from './test-stack';
+export * from './ledger';
+export * from './cleanup';

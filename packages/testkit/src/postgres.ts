@@ -2,7 +2,7 @@ import { Client } from 'pg';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** Runs `fn` with a short-lived connection to the server's maintenance database. */
+/** Runs `fn` with a short-lived connection to a database (the server's maintenance one by default). */
 export async function withAdminClient<T>(serverUrl: string, fn: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: serverUrl, connectionTimeoutMillis: 5000 });
   await client.connect();
@@ -11,6 +11,13 @@ export async function withAdminClient<T>(serverUrl: string, fn: (client: Client)
   } finally {
     await client.end();
   }
+}
+
+/** One query in a database on DATABASE_URL's server (the one the tests and the stack use). */
+export async function queryDatabase<T = Record<string, unknown>>(database: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const url = new URL(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
+  url.pathname = `/${database}`;
+  return withAdminClient(url.toString(), async (client) => (await client.query(sql, params)).rows as T[]);
 }
 
 export async function postgresAnswers(serverUrl: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { testDatabaseName, testTopic } from './isolation';
+import { queryDatabase } from './postgres';
 import { AppProcess, type AppName } from './processes';
 import { repoRoot } from './repo';
 
@@ -69,6 +70,12 @@ export class TestStack {
   /** SIGTERM to every app still running. */
   async stop(): Promise<void> {
     await Promise.allSettled(Object.values(this.apps).map((a) => a.stop()));
+  }
+
+  /** One query in an app's database. */
+  query<T = Record<string, unknown>>(app: AppName, sql: string, params: unknown[] = []): Promise<T[]> {
+    const database = { 'payment-service': 'PAYMENT_DATABASE_NAME', 'webhook-dispatcher': 'DISPATCHER_DATABASE_NAME', 'order-service': 'ORDER_DATABASE_NAME' }[app];
+    return queryDatabase<T>(this.env[database], sql, params);
   }
 
   /** A JSON call to one app, with its API key. */

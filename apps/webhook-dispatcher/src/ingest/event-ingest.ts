@@ -39,7 +39,7 @@ export class EventIngest implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async ingest(messages: IncomingMessage[]): Promise<void> {
-    const events: Array<{ id: string; type: string; body: string }> = [];
+    const events: Array<{ id: string; type: string; body: string; publishedAt: string }> = [];
     for (const message of messages) {
       const body = message.value?.toString('utf8') ?? '';
       let parsed: ReturnType<typeof parsePaymentEvent>;
@@ -53,14 +53,15 @@ export class EventIngest implements OnApplicationBootstrap, OnModuleDestroy {
         this.logger.warn({ topic: message.topic, partition: message.partition, offset: message.offset, reason: parsed.error }, 'skipped an unreadable event');
         continue;
       }
-      events.push({ id: parsed.value.id, type: parsed.value.type, body });
+      events.push({ id: parsed.value.id, type: parsed.value.type, body, publishedAt: message.timestamp });
     }
     if (events.length === 0) return;
     await this.dataSource.transaction(async (manager) => {
       const fresh: Array<{ id: string; type: string }> = await manager.query(
-        `INSERT INTO events (id, type, body) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+        `INSERT INTO events (id, type, body, published_at)
+         SELECT id, type, body, to_timestamp(ms / 1000.0) FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS e (id, type, body, ms)
          ON CONFLICT (id) DO NOTHING RETURNING id, type`,
-        [events.map((e) => e.id), events.map((e) => e.type), events.map((e) => e.body)],
+        [events.map((e) => e.id), events.map((e) => e.type), events.map((e) => e.body), events.map((e) => e.publishedAt)],
       );
       if (fresh.length === 0) return;
       const endpoints: Array<{ id: string; event_types: string[] | null }> = await manager.query(

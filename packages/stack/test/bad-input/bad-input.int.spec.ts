@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot, TEST_DISPATCHER_API_KEY, TEST_PAYMENT_API_KEY, TestStack, type AppName } from '@payhook/testkit';
-import { Client } from 'pg';
+import { queryDatabase, repoRoot, TEST_DISPATCHER_API_KEY, TEST_PAYMENT_API_KEY, TestStack, type AppName } from '@payhook/testkit';
 import { badInputs, type BadInput, type FieldSpec } from './inputs';
 
 // Every public route of the three apps, fed bad input. Each answer must be a 4xx in the
@@ -136,15 +135,8 @@ async function counts(): Promise<Record<string, number>> {
   ];
   const result: Record<string, number> = {};
   for (const [database, table] of tables) {
-    const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-    url.pathname = `/${database}`;
-    const client = new Client({ connectionString: url.toString() });
-    await client.connect();
-    try {
-      result[`${database}.${table}`] = (await client.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
-    } finally {
-      await client.end();
-    }
+    const [row] = await queryDatabase<{ n: number }>(database, `SELECT count(*)::int AS n FROM ${table}`);
+    result[`${database}.${table}`] = row.n;
   }
   return result;
 }
@@ -233,12 +225,7 @@ it('refuses every bad input with a 4xx JSON error, changes nothing, and stays he
 }, 300_000);
 
 it('never shows a webhook secret in a log, or in any answer but creation and rotation', async () => {
-  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  url.pathname = `/${stack.env.ORDER_DATABASE_NAME}`;
-  const client = new Client({ connectionString: url.toString() });
-  await client.connect();
-  const secrets: string[] = (await client.query('SELECT secret FROM webhook_secrets')).rows.map((r) => r.secret);
-  await client.end();
+  const secrets = (await stack.query<{ secret: string }>('order-service', 'SELECT secret FROM webhook_secrets')).map((r) => r.secret);
   expect(secrets.length).toBeGreaterThan(0);
   const created = await stack.call('webhook-dispatcher', 'POST', '/v1/endpoints', { url: 'https://example.com/secret-check' });
   secrets.push(created.body.secret);

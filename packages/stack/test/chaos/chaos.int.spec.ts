@@ -1,8 +1,20 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { currentRunId, killKafka, repoRoot, startKafka, stopKafka, TestStack, waitFor, type AppName } from '@payhook/testkit';
-import { Client } from 'pg';
-import { duplicateEffects, formatLedger, lost, type Ledger } from './ledger';
+import {
+  collectLedger,
+  currentRunId,
+  duplicateEffects,
+  formatLedger,
+  killKafka,
+  lost,
+  repoRoot,
+  settledOrders,
+  startKafka,
+  stopKafka,
+  TestStack,
+  waitFor,
+  type AppName,
+} from '@payhook/testkit';
 
 /**
  * The fault-injection run: orders flow through the whole stack while apps and the broker
@@ -33,18 +45,6 @@ const faults: Record<string, number> = Object.fromEntries([...FAULTS, 'app exite
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const random = (min: number, max: number) => min + Math.random() * (max - min);
-
-async function query<T>(database: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  url.pathname = `/${database}`;
-  const client = new Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
 
 /** Like a supervisor: any app that is not running is started again (Kafka must be up). */
 async function superviseApps(): Promise<void> {
@@ -143,46 +143,14 @@ it(`loses nothing and applies nothing twice: ${ORDERS} orders through SIGKILLs o
   await chaos;
   await superviseApps();
 
-  const orderDb = stack.env.ORDER_DATABASE_NAME;
-  const settled = async () => {
-    const rows = await query<{ id: string; status: string }>(orderDb, 'SELECT id, status FROM orders');
-    return rows.filter((r) => expected.get(r.id) === r.status).length;
-  };
-  await waitFor(async () => (await settled()) === expected.size, {
+  await waitFor(async () => (await settledOrders(stack, expected)) === expected.size, {
     timeoutMs: 240_000,
     intervalMs: 1000,
     description: `all ${expected.size} orders to reach their final state`,
   }).catch(() => undefined); // the ledger below says what is missing
 
-  const paymentDb = stack.env.PAYMENT_DATABASE_NAME;
-  const dispatcherDb = stack.env.DISPATCHER_DATABASE_NAME;
-  const [{ endpoint_id: endpointId }] = await query<{ endpoint_id: string }>(orderDb, 'SELECT endpoint_id FROM webhook_registration');
-  const published = await query<{ event_id: string }>(paymentDb, 'SELECT event_id::text FROM events');
-  const delivered = new Set(
-    (
-      await query<{ event_id: string }>(dispatcherDb, `SELECT event_id FROM deliveries WHERE endpoint_id = $1 AND status = 'delivered'`, [endpointId])
-    ).map((r) => r.event_id),
-  );
-  const ledger: Ledger = {
-    ordersPlaced: expected.size,
-    ordersInCorrectFinalState: await settled(),
-    eventsPublished: published.length,
-    eventsDeliveredToOrderService: delivered.size,
-    deliveriesMade: Number(
-      (await query<{ n: string }>(dispatcherDb, 'SELECT count(*) AS n FROM delivery_attempts WHERE status_code BETWEEN 200 AND 299'))[0].n,
-    ),
-    duplicateDeliveriesSeen: Number((await query<{ n: string }>(orderDb, 'SELECT COALESCE(sum(duplicates), 0) AS n FROM inbox'))[0].n),
-    lostOrders: expected.size - (await settled()) + placementFailures,
-    lostEvents: published.filter((e) => !delivered.has(e.event_id)).length,
-    duplicatePayments: (
-      await query(paymentDb, `SELECT data->>'orderId' FROM events WHERE type = 'payment.created' GROUP BY 1 HAVING count(*) > 1`)
-    ).length,
-    duplicateOrderChanges: (
-      await query(orderDb, 'SELECT order_id, status FROM order_history GROUP BY order_id, status HAVING count(*) > 1')
-    ).length,
-    faults,
-  };
-  process.stdout.write(`${formatLedger(ledger)}\n`);
+  const ledger = await collectLedger(stack, { expected, placementFailures, faults });
+  process.stdout.write(`${formatLedger('chaos ledger', ledger)}\n`);
   mkdirSync(join(repoRoot(), '.payhook'), { recursive: true });
   writeFileSync(join(repoRoot(), '.payhook', 'chaos-ledger.json'), `${JSON.stringify({ orders: ORDERS, ...ledger }, null, 2)}\n`);
 

@@ -1,6 +1,5 @@
 import { sendWebhook, TestStack, waitFor } from '@payhook/testkit';
 import { generateSecret } from '@payhook/webhook-signature';
-import { Client } from 'pg';
 
 // The whole journey: the three apps as separate processes on real Kafka and Postgres.
 const stack = new TestStack({
@@ -32,18 +31,6 @@ async function settled(id: string, status: string, timeoutMs = 20_000) {
     },
     { timeoutMs, description: `order ${id} to be ${status}` },
   );
-}
-
-async function orderDatabase<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  url.pathname = `/${stack.env.ORDER_DATABASE_NAME}`;
-  const client = new Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 beforeAll(async () => {
@@ -112,7 +99,7 @@ it('a forged, a replayed and a stale webhook change nothing', async () => {
   const forged = await sendWebhook(webhookUrl, { secrets: [generateSecret()], body: await refundEvent(10) });
   expect(forged.status).toBe(401);
 
-  const secrets = await orderDatabase(async (db) => (await db.query('SELECT secret FROM webhook_secrets')).rows.map((r) => r.secret as string));
+  const secrets = (await stack.query<{ secret: string }>('order-service', 'SELECT secret FROM webhook_secrets')).map((r) => r.secret);
   const stale = await sendWebhook(webhookUrl, { secrets, body: await refundEvent(11), timestamp: Math.floor(Date.now() / 1000) - 600 });
   expect(stale.status).toBe(401);
 

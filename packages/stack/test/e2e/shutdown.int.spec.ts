@@ -1,5 +1,4 @@
 import { TestStack, waitFor, type AppName } from '@payhook/testkit';
-import { Client } from 'pg';
 
 // SIGTERM under load: each app stops taking work, finishes or releases what it holds,
 // exits 0, and after its restart nothing is left stuck in progress.
@@ -16,16 +15,9 @@ const stack = new TestStack({
   },
 });
 
-async function count(database: string, sql: string): Promise<number> {
-  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  url.pathname = `/${database}`;
-  const client = new Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    return Number((await client.query(sql)).rows[0].n);
-  } finally {
-    await client.end();
-  }
+async function count(app: AppName, sql: string): Promise<number> {
+  const [row] = await stack.query<{ n: string }>(app, sql);
+  return Number(row.n);
 }
 
 beforeAll(async () => {
@@ -63,14 +55,14 @@ it('each app exits 0 on SIGTERM under load, and after restart every order settle
   expect(ids.length).toBeGreaterThan(20);
 
   await waitFor(
-    async () => (await count(stack.env.ORDER_DATABASE_NAME, `SELECT count(*) AS n FROM orders WHERE status = 'paid'`)) === ids.length,
+    async () => (await count('order-service', `SELECT count(*) AS n FROM orders WHERE status = 'paid'`)) === ids.length,
     { timeoutMs: 60_000, intervalMs: 500, description: `all ${ids.length} orders paid` },
   );
-  expect(await count(stack.env.PAYMENT_DATABASE_NAME, 'SELECT count(*) AS n FROM processing_jobs')).toBe(0);
-  expect(await count(stack.env.PAYMENT_DATABASE_NAME, 'SELECT count(*) AS n FROM outbox')).toBe(0);
-  expect(await count(stack.env.ORDER_DATABASE_NAME, 'SELECT count(*) AS n FROM payment_requests')).toBe(0);
+  expect(await count('payment-service', 'SELECT count(*) AS n FROM processing_jobs')).toBe(0);
+  expect(await count('payment-service', 'SELECT count(*) AS n FROM outbox')).toBe(0);
+  expect(await count('order-service', 'SELECT count(*) AS n FROM payment_requests')).toBe(0);
   await waitFor(
-    async () => (await count(stack.env.DISPATCHER_DATABASE_NAME, `SELECT count(*) AS n FROM deliveries WHERE status <> 'delivered' OR lease_until IS NOT NULL`)) === 0,
+    async () => (await count('webhook-dispatcher', `SELECT count(*) AS n FROM deliveries WHERE status <> 'delivered' OR lease_until IS NOT NULL`)) === 0,
     { timeoutMs: 30_000, intervalMs: 500, description: 'no delivery pending or leased' },
   );
 }, 180_000);

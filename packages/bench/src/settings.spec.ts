@@ -1,0 +1,18 @@
+import { benchSettings } from './settings';
+
+describe('benchSettings', () => {
+  it('defaults to 200 orders/s for 30 s and a 30 s idle watch', () => {
+    expect(benchSettings({}, [])).toMatchObject({ rate: 200, seconds: 30, idleSeconds: 30, smoke: false });
+  });
+
+  it('shrinks everything to a few seconds with --smoke', () => {
+    const smoke = benchSettings({}, ['--smoke']);
+    expect(smoke.smoke).toBe(true);
+    expect(smoke.seconds + smoke.idleSeconds + smoke.rampStepSeconds * 2).toBeLessThan(15);
+  });
+
+  it('takes figures from BENCH_* and refuses nonsense', () => {
+    expect(benchSettings({ BENCH_RATE: '500' }, []).rate).toBe(500);
+    expect(() => benchSettings({ BENCH_RATE: 'fast' }, [])).toThrow('BENCH_RATE must be a positive number, got "fast"');
+  });
+});

@@ -1,0 +1,58 @@
+/** What a bench run does; every figure can be set from the environment (BENCH_*). */
+export interface BenchSettings {
+  /** Orders per second of the fixed-rate phase. */
+  rate: number;
+  /** Length of the fixed-rate phase. */
+  seconds: number;
+  rampStart: number;
+  rampStep: number;
+  rampMax: number;
+  rampStepSeconds: number;
+  /** How long the apps are watched doing nothing, for their idle CPU. */
+  idleSeconds: number;
+  baselineSeconds: number;
+  kafkaBaselineMessages: number;
+  /** Where the JSON result goes. */
+  output: string;
+  smoke: boolean;
+}
+
+const DEFAULTS = {
+  rate: 200,
+  seconds: 30,
+  rampStart: 200,
+  rampStep: 100,
+  rampMax: 2000,
+  rampStepSeconds: 8,
+  idleSeconds: 30,
+  baselineSeconds: 5,
+  kafkaBaselineMessages: 30_000,
+};
+
+// A few seconds in all: CI runs it to show the bench works, never to judge the figures.
+const SMOKE = { rate: 50, seconds: 3, rampStart: 50, rampStep: 50, rampMax: 100, rampStepSeconds: 2, idleSeconds: 2, baselineSeconds: 1, kafkaBaselineMessages: 2000 };
+
+export function benchSettings(env: NodeJS.ProcessEnv, argv: string[]): BenchSettings {
+  const smoke = argv.includes('--smoke') || env.BENCH_SMOKE === 'true';
+  const base = smoke ? SMOKE : DEFAULTS;
+  const number = (name: string, fallback: number) => {
+    const raw = env[`BENCH_${name}`];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`BENCH_${name} must be a positive number, got "${raw}"`);
+    return value;
+  };
+  return {
+    rate: number('RATE', base.rate),
+    seconds: number('SECONDS', base.seconds),
+    rampStart: number('RAMP_START', base.rampStart),
+    rampStep: number('RAMP_STEP', base.rampStep),
+    rampMax: number('RAMP_MAX', base.rampMax),
+    rampStepSeconds: number('RAMP_STEP_SECONDS', base.rampStepSeconds),
+    idleSeconds: number('IDLE_SECONDS', base.idleSeconds),
+    baselineSeconds: number('BASELINE_SECONDS', base.baselineSeconds),
+    kafkaBaselineMessages: number('KAFKA_BASELINE_MESSAGES', base.kafkaBaselineMessages),
+    output: env.BENCH_OUTPUT ?? '.payhook/bench/result.json',
+    smoke,
+  };
+}
