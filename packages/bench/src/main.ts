@@ -138,7 +138,7 @@ async function main(): Promise<void> {
       onSecond: () => void progress(`  ${++tick}s`).catch(() => undefined),
     });
     await waitFor(allPaid, {
-      timeoutMs: 120_000,
+      timeoutMs: 600_000,
       intervalMs: 250,
       description: `the ${expected.size} orders of the fixed-rate phase to be paid`,
     });

@@ -1,8 +1,8 @@
 import { benchSettings } from './settings';
 
 describe('benchSettings', () => {
-  it('defaults to 200 orders/s for 30 s and a 30 s idle watch', () => {
-    expect(benchSettings({}, [])).toMatchObject({ rate: 200, seconds: 30, idleSeconds: 30, smoke: false });
+  it('defaults to 200 orders/s for 20 s and a 30 s idle watch', () => {
+    expect(benchSettings({}, [])).toMatchObject({ rate: 200, seconds: 20, idleSeconds: 30, smoke: false });
   });
 
   it('shrinks everything to a few seconds with --smoke', () => {

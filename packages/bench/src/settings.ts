@@ -19,9 +19,9 @@ export interface BenchSettings {
 
 const DEFAULTS = {
   rate: 200,
-  seconds: 30,
-  rampStart: 200,
-  rampStep: 100,
+  seconds: 20,
+  rampStart: 25,
+  rampStep: 25,
   rampMax: 2000,
   rampStepSeconds: 8,
   idleSeconds: 30,
@@ -30,7 +30,7 @@ const DEFAULTS = {
 };
 
 // A few seconds in all: CI runs it to show the bench works, never to judge the figures.
-const SMOKE = { rate: 50, seconds: 3, rampStart: 50, rampStep: 50, rampMax: 100, rampStepSeconds: 2, idleSeconds: 2, baselineSeconds: 1, kafkaBaselineMessages: 2000 };
+const SMOKE = { rate: 50, seconds: 3, rampStart: 25, rampStep: 25, rampMax: 50, rampStepSeconds: 2, idleSeconds: 2, baselineSeconds: 1, kafkaBaselineMessages: 2000 };
 
 export function benchSettings(env: NodeJS.ProcessEnv, argv: string[]): BenchSettings {
   const smoke = argv.includes('--smoke') || env.BENCH_SMOKE === 'true';

@@ -1,4 +1,5 @@
 import { Kafka, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
+import { applyRequestQueueFix } from './request-queue-fix';
 
 /** The only place that builds a kafkajs client: the rest of Payhook talks to this package. */
 export interface KafkaSettings {
@@ -27,6 +28,7 @@ function defaultLog(level: string, message: string, extra: Record<string, unknow
 }
 
 export function createKafka(settings: KafkaSettings): Kafka {
+  applyRequestQueueFix();
   const log = settings.log ?? defaultLog;
   return new Kafka({
     clientId: settings.clientId,
