@@ -23,7 +23,7 @@ import { postJson, runOpenLoop } from './load/open-loop';
 import { rampRates, sustained, type RampStep } from './load/ramp';
 import { sampleBacklog, type Backlog } from './measure/backlog';
 import { committedTransactions } from './measure/commits';
-import { cpuMs } from './measure/cpu';
+import { cpuMs, cpuMsBetween, cpuMsByPid } from './measure/cpu';
 import { followEvents, hopReport, HOPS } from './measure/hops';
 import { latencyCells, LATENCY_HEADERS, table } from './report/table';
 import { benchSettings } from './settings';
@@ -129,6 +129,8 @@ async function main(): Promise<void> {
 
     const commitsBefore = await committedTransactions(databases);
     const cpuBefore = cpuNow();
+    // The rest of the machine's work per order: the broker, every Postgres process, this load generator.
+    const sharedBefore = { kafka: cpuMsByPid('kafka.Kafka'), postgres: cpuMsByPid('postgres: '), bench: process.cpuUsage() };
     say(`fixed rate: ${settings.rate} orders/s for ${settings.seconds} s (open loop)…`);
     let tick = 0;
     const fixed = await runOpenLoop({
@@ -143,10 +145,17 @@ async function main(): Promise<void> {
       description: `the ${expected.size} orders of the fixed-rate phase to be paid`,
     });
     const cpuAfter = cpuNow();
+    const benchCpu = process.cpuUsage(sharedBefore.bench);
+    const sharedCpuPerOrder = {
+      'Kafka broker': cpuMsBetween(sharedBefore.kafka, cpuMsByPid('kafka.Kafka')),
+      'Postgres (all processes)': cpuMsBetween(sharedBefore.postgres, cpuMsByPid('postgres: ')),
+      'load generator (bench)': (benchCpu.user + benchCpu.system) / 1000,
+    };
     const fixedOrders = expected.size;
     await sleep(settings.smoke ? 1000 : 11_000); // let every backend flush its commit counts
     const commitsPerOrder = ((await committedTransactions(databases)) - commitsBefore) / Math.max(fixedOrders, 1);
     const cpuPerOrder = Object.fromEntries(APPS.map((app) => [app, (cpuAfter[app] - cpuBefore[app]) / Math.max(fixedOrders, 1)]));
+    for (const [name, ms] of Object.entries(sharedCpuPerOrder)) sharedCpuPerOrder[name as keyof typeof sharedCpuPerOrder] = ms / Math.max(fixedOrders, 1);
     const fixedHops = hopReport(await followEvents(stack, scheduled));
     const placementLatency = summarize(fixed.latenciesMs);
 
@@ -231,7 +240,11 @@ async function main(): Promise<void> {
       '',
       table(
         ['app', 'CPU ms per order', 'idle CPU %'],
-        APPS.map((app) => [app, cpuPerOrder[app], idleCpuPercent[app]]),
+        [
+          ...APPS.map((app): Array<string | number> => [app, cpuPerOrder[app], idleCpuPercent[app]]),
+          ...Object.entries(sharedCpuPerOrder).map(([name, ms]): Array<string | number> => [name, ms, '']),
+          ['ALL OF THE ABOVE', [...Object.values(cpuPerOrder), ...Object.values(sharedCpuPerOrder)].reduce((a, b) => a + b, 0), ''],
+        ],
       ),
       `database commits per order (all three databases): ${commitsPerOrder.toFixed(2)}`,
       '',
@@ -247,7 +260,7 @@ async function main(): Promise<void> {
       baselines,
       fixedRate: { offered: settings.rate, seconds: settings.seconds, accepted: fixed.accepted, refused: fixed.failed, placementLatency, ...fixedHops },
       ramp: { steps, highestSustainedRate: best?.targetRate ?? null },
-      efficiency: { cpuMsPerOrder: cpuPerOrder, idleCpuPercent, commitsPerOrder },
+      efficiency: { cpuMsPerOrder: { ...cpuPerOrder, ...sharedCpuPerOrder }, idleCpuPercent, commitsPerOrder },
       ledger,
       valid,
     };

@@ -2,7 +2,6 @@ import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '
 import { TerminusModule } from '@nestjs/terminus';
 import { MessagingAdmin } from '@payhook/messaging';
 import type { Kafka } from 'kafkajs';
-import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { HealthController, InfrastructureIndicators } from './health';
@@ -29,7 +28,7 @@ class ResourceCloser implements OnApplicationShutdown {
 }
 
 /**
- * What every Payhook app shares: JSON request logs, the database and Kafka handles as
+ * What every Payhook app shares: the database and Kafka handles as
  * injectable providers, GET /health, and closing those handles on shutdown.
  */
 @Global()
@@ -39,13 +38,6 @@ export class CoreModule {
     return {
       module: CoreModule,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            logger: resources.logger,
-            autoLogging: { ignore: (req) => req.url === '/health' },
-            quietReqLogger: true,
-          },
-        }),
         TerminusModule.forRoot({ errorLogStyle: 'json', logger: false }),
       ],
       controllers: [HealthController],

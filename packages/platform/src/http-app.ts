@@ -3,9 +3,9 @@ import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { ErrorFilter } from './errors';
+import { NestPinoLogger, requestLogging } from './logger';
 import { rejectNulCharacters } from './nul-guard';
 
 export interface HttpAppOptions {
@@ -29,7 +29,8 @@ export async function createHttpApp(module: Type | DynamicModule, options: HttpA
     rawBody: true,
     bodyParser: false,
   });
-  app.useLogger(app.get(PinoNestLogger));
+  app.useLogger(new NestPinoLogger(options.logger));
+  if (options.logger.isLevelEnabled('info')) app.use(requestLogging(options.logger));
   app.useBodyParser('json', { limit: options.bodyLimit ?? '100kb', type: ['application/json', 'application/*+json'] });
   app.use(rejectNulCharacters);
   app.useGlobalFilters(new ErrorFilter(options.logger));

@@ -1,4 +1,7 @@
+import type { LoggerService } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino, { type Logger } from 'pino';
+import { pinoHttp, type HttpLogger } from 'pino-http';
 
 /**
  * One JSON logger per process. Authorization headers, secrets and signatures are
@@ -21,4 +24,38 @@ export function createLogger(service: string, level: string): Logger {
       censor: '[redacted]',
     },
   });
+}
+
+/**
+ * Nest's own messages (bootstrap, unhandled errors) through the process's pino logger.
+ * A plain adapter, not nestjs-pino: that one keeps a per-request AsyncLocalStorage, whose
+ * promise hooks cost every promise in the process CPU time (see docs/benchmarks.md).
+ */
+export class NestPinoLogger implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+
+  log(message: unknown, context?: string): void {
+    this.logger.info({ context }, String(message));
+  }
+
+  error(message: unknown, trace?: string, context?: string): void {
+    this.logger.error({ context, trace }, String(message));
+  }
+
+  warn(message: unknown, context?: string): void {
+    this.logger.warn({ context }, String(message));
+  }
+
+  debug(message: unknown, context?: string): void {
+    this.logger.debug({ context }, String(message));
+  }
+
+  verbose(message: unknown, context?: string): void {
+    this.logger.trace({ context }, String(message));
+  }
+}
+
+/** One log line per request (not for /health), only when the level is info or lower. */
+export function requestLogging(logger: Logger): HttpLogger<IncomingMessage, ServerResponse> {
+  return pinoHttp<IncomingMessage, ServerResponse>({ logger, autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' }, quietReqLogger: true });
 }
