@@ -12,3 +12,4 @@ export * from './pg-listener';
 export * from './auth';
 export * from './validation';
 export * from './idempotency';
+export * from './group-commit';

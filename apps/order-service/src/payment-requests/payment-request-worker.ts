@@ -17,7 +17,7 @@ export function requestBackoffMs(attempts: number): number {
   return Math.min(500 * 2 ** Math.max(attempts - 1, 0), 30_000);
 }
 
-const BATCH = 20;
+const BATCH = 50;
 
 /**
  * The payment-request outbox: asks payment-service for each order's payment with
@@ -63,35 +63,36 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
          WHERE r.next_attempt_at <= now() ORDER BY r.next_attempt_at LIMIT $1 FOR UPDATE OF r SKIP LOCKED`,
         [BATCH],
       );
-      await Promise.all(
-        due.map(async (request) => {
-          const outcome = await this.request(request);
-          if (outcome.kind === 'retry') {
-            await manager.query(
-              `UPDATE payment_requests SET attempts = attempts + 1, last_error = $2,
-                 next_attempt_at = now() + $3 * interval '1 millisecond' WHERE order_id = $1`,
-              [request.order_id, outcome.error, requestBackoffMs(request.attempts + 1)],
-            );
-            return;
-          }
+      const outcomes = await Promise.all(due.map(async (request) => ({ request, outcome: await this.request(request) })));
+      // The common case, a payment created, is two statements for the whole batch.
+      const created = outcomes.flatMap(({ request, outcome }) => (outcome.kind === 'created' ? [{ orderId: request.order_id, paymentId: outcome.paymentId }] : []));
+      if (created.length > 0) {
+        await manager.query('DELETE FROM payment_requests WHERE order_id = ANY($1)', [created.map((c) => c.orderId)]);
+        await manager.query(
+          `UPDATE orders o SET payment_id = COALESCE(o.payment_id, c.payment_id), updated_at = now()
+           FROM unnest($1::text[], $2::text[]) AS c (order_id, payment_id) WHERE o.id = c.order_id`,
+          [created.map((c) => c.orderId), created.map((c) => c.paymentId)],
+        );
+      }
+      for (const { request, outcome } of outcomes) {
+        if (outcome.kind === 'retry') {
+          await manager.query(
+            `UPDATE payment_requests SET attempts = attempts + 1, last_error = $2,
+               next_attempt_at = now() + $3 * interval '1 millisecond' WHERE order_id = $1`,
+            [request.order_id, outcome.error, requestBackoffMs(request.attempts + 1)],
+          );
+        } else if (outcome.kind === 'refused') {
           await manager.query('DELETE FROM payment_requests WHERE order_id = $1', [request.order_id]);
-          if (outcome.kind === 'created') {
-            await manager.query('UPDATE orders SET payment_id = COALESCE(payment_id, $2), updated_at = now() WHERE id = $1', [
-              request.order_id,
-              outcome.paymentId,
-            ]);
-          } else {
-            await manager.query(
-              `UPDATE orders SET status = 'payment_failed', failure_code = $2, updated_at = now() WHERE id = $1 AND status = 'pending_payment'`,
-              [request.order_id, outcome.code],
-            );
-            await manager.query(`INSERT INTO order_history (order_id, status, cause) VALUES ($1, 'payment_failed', $2)`, [
-              request.order_id,
-              `payment request refused: ${outcome.code}`,
-            ]);
-          }
-        }),
-      );
+          await manager.query(
+            `UPDATE orders SET status = 'payment_failed', failure_code = $2, updated_at = now() WHERE id = $1 AND status = 'pending_payment'`,
+            [request.order_id, outcome.code],
+          );
+          await manager.query(`INSERT INTO order_history (order_id, status, cause) VALUES ($1, 'payment_failed', $2)`, [
+            request.order_id,
+            `payment request refused: ${outcome.code}`,
+          ]);
+        }
+      }
       return due.length;
     });
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { databaseUrl, LOGGER, PgListener, WorkerLoop } from '@payhook/platform';
+import { databaseUrl, GroupCommit, LOGGER, PgListener, WorkerLoop } from '@payhook/platform';
 import { signedHeaders } from '@payhook/webhook-signature';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -8,6 +8,16 @@ import { disableEndpoint } from '../endpoints/endpoints.service';
 import { decideOutcome, isGone, isSuccess } from './domain/retry-policy';
 import { TokenBucket } from './domain/token-bucket';
 import { postWebhook, type SendResult } from './http-sender';
+
+interface Success {
+  id: string;
+  endpointId: string;
+  attempts: number;
+  attemptedAt: Date;
+  statusCode: number;
+  durationMs: number;
+  responseBody?: string;
+}
 
 interface ClaimedDelivery {
   id: string;
@@ -62,6 +72,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly sends = new Set<Promise<void>>();
   private readonly leaseMs: number;
+  /** Successful attempts, recorded many to a transaction under load. */
+  private readonly successes = new GroupCommit<Success>((batch) => this.recordSuccesses(batch));
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -176,6 +188,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async record(row: ClaimedDelivery, attemptedAt: Date, result: SendResult): Promise<void> {
     const attempts = row.attempts + 1;
+    if (result.kind === 'response' && isSuccess(result)) {
+      await this.successes.add({ id: row.id, endpointId: row.endpoint_id, attempts, attemptedAt, statusCode: result.statusCode, durationMs: result.durationMs, responseBody: result.responseBody });
+      return;
+    }
     const outcome = decideOutcome({
       result,
       attempts,
@@ -201,10 +217,6 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
          VALUES ($1, $2, $3, $4, $5, $6)`,
         [row.id, attemptedAt, result.durationMs, statusCode, error, result.responseBody ?? null],
       );
-      if (isSuccess(result)) {
-        await manager.query('UPDATE endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL', [row.endpoint_id]);
-        return;
-      }
       if (isGone(result)) {
         await disableEndpoint(manager, row.endpoint_id, 'the receiver answered 410 Gone');
         return;
@@ -218,5 +230,38 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         await disableEndpoint(manager, row.endpoint_id, `no successful delivery for ${Math.round(Number(endpoint.failing_for_ms) / 3_600_000)} h`);
       }
     });
+  }
+
+  /**
+   * One statement for a batch of 2xx attempts: the deliveries are marked delivered, their
+   * attempts logged and their endpoints' failing clocks cleared. A delivery deleted with its
+   * endpoint while in flight matches no row and leaves no attempt behind.
+   */
+  private async recordSuccesses(batch: Success[]): Promise<void> {
+    await this.dataSource.query(
+      `WITH attempt AS (
+         SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::text[])
+           AS a (delivery_id, attempts, attempted_at, duration_ms, status_code, response_body)
+       ), delivered AS (
+         UPDATE deliveries d SET status = 'delivered', attempts = a.attempts, lease_until = NULL,
+           last_status_code = a.status_code, last_error = NULL, delivered_at = now(), updated_at = now()
+         FROM attempt a WHERE d.id = a.delivery_id
+         RETURNING d.id, d.endpoint_id
+       ), logged AS (
+         INSERT INTO delivery_attempts (delivery_id, attempted_at, duration_ms, status_code, response_body)
+         SELECT a.delivery_id, a.attempted_at, a.duration_ms, a.status_code, a.response_body
+         FROM attempt a JOIN delivered ON delivered.id = a.delivery_id
+       )
+       UPDATE endpoints SET failing_since = NULL
+       WHERE id IN (SELECT endpoint_id FROM delivered) AND failing_since IS NOT NULL`,
+      [
+        batch.map((b) => b.id),
+        batch.map((b) => b.attempts),
+        batch.map((b) => b.attemptedAt),
+        batch.map((b) => b.durationMs),
+        batch.map((b) => b.statusCode),
+        batch.map((b) => b.responseBody ?? null),
+      ],
+    );
   }
 }
