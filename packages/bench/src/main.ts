@@ -88,15 +88,7 @@ async function main(): Promise<void> {
         `HTTP ${Math.round(baselines.httpPostsPerSecond)} POST/s`,
     );
 
-    // 2. Idle CPU of each app.
-    say(`idle CPU: watching the apps do nothing for ${settings.idleSeconds} s…`);
-    await sleep(2000);
-    const idleBefore = cpuNow();
-    await sleep(settings.idleSeconds * 1000);
-    const idleAfter = cpuNow();
-    const idleCpuPercent = Object.fromEntries(APPS.map((app) => [app, ((idleAfter[app] - idleBefore[app]) / (settings.idleSeconds * 1000)) * 100]));
-
-    // 3. Fixed-rate phase, open loop.
+    // 2. Warm-up, then idle CPU, then the fixed-rate phase, open loop.
     const expected = new Map<string, string>();
     const scheduled = new Map<string, number>();
     let placementFailures = 0;
@@ -104,6 +96,8 @@ async function main(): Promise<void> {
     let inFlight = 0;
     const paid = async () => Number((await stack.query<{ n: string }>('order-service', `SELECT count(*) AS n FROM orders WHERE status = 'paid'`))[0].n);
     const allPaid = async () => (await paid()) === expected.size;
+    // Orders of the current phase (the fixed rate, then each ramp step), for its latencies.
+    let phase = new Map<string, number>();
     const placeOrder = async (scheduledAt: number) => {
       const key = `bench-${runId}-${sequence++}`;
       inFlight += 1;
@@ -120,12 +114,27 @@ async function main(): Promise<void> {
       const id = JSON.parse(answer.body).id as string;
       expected.set(id, 'paid');
       scheduled.set(id, scheduledAt);
+      phase.set(id, scheduledAt);
       return true;
     };
     const progress = async (label: string) => {
       const backlog = await sampleBacklog(stack);
       say(`${label}: accepted ${expected.size}, awaiting an answer ${inFlight}, paid ${await paid()}, backlog ${JSON.stringify(backlog)}`);
     };
+
+    say(`warm-up: ${settings.rampStart} orders/s for ${settings.warmupSeconds} s (not measured)…`);
+    await runOpenLoop({ rate: settings.rampStart, seconds: settings.warmupSeconds, fire: (_i, scheduledAt) => placeOrder(scheduledAt) });
+    await waitFor(allPaid, { timeoutMs: 120_000, intervalMs: 250, description: 'the warm-up orders to be paid' });
+    scheduled.clear();
+    const fixedStart = expected.size;
+
+    // Idle CPU of each app, warmed up and at rest.
+    say(`idle CPU: watching the apps do nothing for ${settings.idleSeconds} s…`);
+    await sleep(2000);
+    const idleBefore = cpuNow();
+    await sleep(settings.idleSeconds * 1000);
+    const idleAfter = cpuNow();
+    const idleCpuPercent = Object.fromEntries(APPS.map((app) => [app, ((idleAfter[app] - idleBefore[app]) / (settings.idleSeconds * 1000)) * 100]));
 
     const commitsBefore = await committedTransactions(databases);
     const cpuBefore = cpuNow();
@@ -151,7 +160,7 @@ async function main(): Promise<void> {
       'Postgres (all processes)': cpuMsBetween(sharedBefore.postgres, cpuMsByPid('postgres: ')),
       'load generator (bench)': (benchCpu.user + benchCpu.system) / 1000,
     };
-    const fixedOrders = expected.size;
+    const fixedOrders = expected.size - fixedStart;
     await sleep(settings.smoke ? 1000 : 11_000); // let every backend flush its commit counts
     const commitsPerOrder = ((await committedTransactions(databases)) - commitsBefore) / Math.max(fixedOrders, 1);
     const cpuPerOrder = Object.fromEntries(APPS.map((app) => [app, (cpuAfter[app] - cpuBefore[app]) / Math.max(fixedOrders, 1)]));
@@ -160,9 +169,10 @@ async function main(): Promise<void> {
     const placementLatency = summarize(fixed.latenciesMs);
 
     // 4. Ramp: raise the rate step by step until a stage falls behind.
-    const steps: Array<RampStep & { sustained: boolean; backlog: Backlog }> = [];
+    const steps: Array<RampStep & { sustained: boolean; backlog: Backlog; orders: Map<string, number> }> = [];
     for (const rate of rampRates(settings.rampStart, settings.rampStep, settings.rampMax)) {
       const acceptedBefore = expected.size;
+      phase = new Map();
       const settledBefore = await paid();
       const started = Date.now();
       let backlogEarly = 0;
@@ -186,7 +196,7 @@ async function main(): Promise<void> {
         backlogEnd: total(backlog) + inFlight,
       };
       const ok = sustained(step) && run.accepted === run.scheduled;
-      steps.push({ ...step, sustained: ok, backlog });
+      steps.push({ ...step, sustained: ok, backlog, orders: phase });
       say(
         `ramp ${rate}/s: accepted ${step.acceptedRate.toFixed(0)}/s, settled ${step.settledRate.toFixed(0)}/s, ` +
           `backlog ${backlogEarly} → ${step.backlogEnd} ${ok ? 'sustained' : 'NOT sustained'}`,
@@ -202,6 +212,7 @@ async function main(): Promise<void> {
       description: `all ${expected.size} orders to be paid`,
     }).catch(() => undefined); // the ledger says what is missing
     const best = [...steps].reverse().find((s) => s.sustained);
+    const stepLatency = await Promise.all(steps.map(async (step) => hopReport(await followEvents(stack, step.orders))));
 
     // 5. The correctness ledger over every order of the run.
     const ledger = await collectLedger(stack, { expected, placementFailures });
@@ -231,8 +242,19 @@ async function main(): Promise<void> {
       table(['stage (fixed-rate phase)', 'events/s'], Object.entries(fixedHops.stageRates).map(([stage, rate]) => [stage, rate])),
       '',
       table(
-        ['ramp step (orders/s)', 'accepted/s', 'settled/s', 'backlog early', 'backlog end', 'sustained'],
-        steps.map((s) => [String(s.targetRate), s.acceptedRate, s.settledRate, s.backlogEarly, s.backlogEnd, s.sustained ? 'yes' : 'NO']),
+        ['ramp step (orders/s)', 'accepted/s', 'settled/s', 'backlog early', 'backlog end', 'sustained', 'e2e p50 ms', 'e2e p99 ms', 'order p50 ms', 'order p99 ms'],
+        steps.map((s, i) => [
+          String(s.targetRate),
+          s.acceptedRate,
+          s.settledRate,
+          s.backlogEarly,
+          s.backlogEnd,
+          s.sustained ? 'yes' : 'NO',
+          stepLatency[i].endToEnd.p50,
+          stepLatency[i].endToEnd.p99,
+          stepLatency[i].orderLatency.p50,
+          stepLatency[i].orderLatency.p99,
+        ]),
       ),
       `highest sustained rate: ${best ? `${best.targetRate} orders/s` : 'none of the steps'}`,
       '',
@@ -259,7 +281,10 @@ async function main(): Promise<void> {
       settings,
       baselines,
       fixedRate: { offered: settings.rate, seconds: settings.seconds, accepted: fixed.accepted, refused: fixed.failed, placementLatency, ...fixedHops },
-      ramp: { steps, highestSustainedRate: best?.targetRate ?? null },
+      ramp: {
+        steps: steps.map(({ orders: _orders, ...step }, i) => ({ ...step, endToEnd: stepLatency[i].endToEnd, orderLatency: stepLatency[i].orderLatency, hops: stepLatency[i].hops })),
+        highestSustainedRate: best?.targetRate ?? null,
+      },
       efficiency: { cpuMsPerOrder: { ...cpuPerOrder, ...sharedCpuPerOrder }, idleCpuPercent, commitsPerOrder },
       ledger,
       valid,

@@ -8,6 +8,8 @@ export interface BenchSettings {
   rampStep: number;
   rampMax: number;
   rampStepSeconds: number;
+  /** Load at the ramp's first rate before anything is measured, so the JIT has warmed up. */
+  warmupSeconds: number;
   /** How long the apps are watched doing nothing, for their idle CPU. */
   idleSeconds: number;
   baselineSeconds: number;
@@ -24,13 +26,14 @@ const DEFAULTS = {
   rampStep: 25,
   rampMax: 2000,
   rampStepSeconds: 8,
+  warmupSeconds: 10,
   idleSeconds: 30,
   baselineSeconds: 5,
   kafkaBaselineMessages: 30_000,
 };
 
 // A few seconds in all: CI runs it to show the bench works, never to judge the figures.
-const SMOKE = { rate: 50, seconds: 3, rampStart: 25, rampStep: 25, rampMax: 50, rampStepSeconds: 2, idleSeconds: 2, baselineSeconds: 1, kafkaBaselineMessages: 2000 };
+const SMOKE = { rate: 50, seconds: 3, rampStart: 25, rampStep: 25, rampMax: 50, rampStepSeconds: 2, warmupSeconds: 1, idleSeconds: 2, baselineSeconds: 1, kafkaBaselineMessages: 2000 };
 
 export function benchSettings(env: NodeJS.ProcessEnv, argv: string[]): BenchSettings {
   const smoke = argv.includes('--smoke') || env.BENCH_SMOKE === 'true';
@@ -49,6 +52,7 @@ export function benchSettings(env: NodeJS.ProcessEnv, argv: string[]): BenchSett
     rampStep: number('RAMP_STEP', base.rampStep),
     rampMax: number('RAMP_MAX', base.rampMax),
     rampStepSeconds: number('RAMP_STEP_SECONDS', base.rampStepSeconds),
+    warmupSeconds: number('WARMUP_SECONDS', base.warmupSeconds),
     idleSeconds: number('IDLE_SECONDS', base.idleSeconds),
     baselineSeconds: number('BASELINE_SECONDS', base.baselineSeconds),
     kafkaBaselineMessages: number('KAFKA_BASELINE_MESSAGES', base.kafkaBaselineMessages),

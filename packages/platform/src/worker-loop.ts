@@ -9,10 +9,15 @@ export interface WorkerLoopOptions {
   idleMs: number;
   /** Longest pause after consecutive failures (doubling from 100 ms). */
   maxBackoffMs?: number;
+  /**
+   * The most one iteration takes. An iteration that handled fewer found the queue
+   * drained, so the loop waits for a kick instead of asking again at once for nothing.
+   */
+  batchSize?: number;
 }
 
 /**
- * A background loop that runs again at once while there is work, sleeps when idle,
+ * A background loop that runs again at once while there is work (a full batch), sleeps when idle,
  * wakes early on kick() (a NOTIFY, a timer), backs off on errors, and on stop() waits for
  * the iteration in flight, so shutdown never cuts a transaction in half.
  */
@@ -56,10 +61,14 @@ export class WorkerLoop {
       if (!this.running) break;
       if (failures > 0) {
         await this.sleep(Math.min(100 * 2 ** (failures - 1), this.options.maxBackoffMs ?? 5000), false);
-      } else if (handled === 0 && !this.kicked) {
+      } else if (this.drained(handled) && !this.kicked) {
         await this.sleep(this.options.idleMs, true);
       }
     }
+  }
+
+  private drained(handled: number): boolean {
+    return handled === 0 || (this.options.batchSize !== undefined && handled < this.options.batchSize);
   }
 
   private sleep(ms: number, wakeOnKick: boolean): Promise<void> {

@@ -35,7 +35,13 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(ORDER_CONFIG) private readonly config: OrderConfig,
   ) {
-    this.loop = new WorkerLoop({ name: 'payment-requests', logger, idleMs: config.PAYMENT_REQUEST_POLL_INTERVAL_MS, runOnce: () => this.sendDue() });
+    this.loop = new WorkerLoop({
+      name: 'payment-requests',
+      logger,
+      idleMs: config.PAYMENT_REQUEST_POLL_INTERVAL_MS,
+      batchSize: BATCH,
+      runOnce: () => this.sendDue(),
+    });
     this.listener = new PgListener({
       connectionString: databaseUrl(config.DATABASE_URL, config.ORDER_DATABASE_NAME),
       channel: 'payment_requests',

@@ -41,6 +41,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       name: 'outbox-relay',
       logger,
       idleMs: config.OUTBOX_POLL_INTERVAL_MS,
+      batchSize: config.OUTBOX_BATCH_SIZE,
       runOnce: () => this.publishBatch(),
     });
     this.listener = new PgListener({

@@ -23,7 +23,7 @@ export class ProcessingWorker implements OnApplicationBootstrap, OnModuleDestroy
     private readonly store: EventStore,
     scheduler: ProcessingScheduler,
   ) {
-    this.loop = new WorkerLoop({ name: 'processing', logger, idleMs: 1000, runOnce: () => this.runOnce() });
+    this.loop = new WorkerLoop({ name: 'processing', logger, idleMs: 1000, batchSize: BATCH, runOnce: () => this.runOnce() });
     scheduler.onDue(() => this.loop.kick());
   }
 

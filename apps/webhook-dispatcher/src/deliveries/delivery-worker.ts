@@ -71,6 +71,13 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly inFlightByEndpoint = new Map<string, number>();
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly sends = new Set<Promise<void>>();
+  /**
+   * Endpoints whose last claim filled every slot they had, so more may be due: a finished
+   * send claims again once half their slots are free, not after every send.
+   */
+  private readonly saturated = new Set<string>();
+  /** The last claim used every free slot of this worker. */
+  private full = false;
   private readonly leaseMs: number;
   /** Successful attempts, recorded many to a transaction under load. */
   private readonly successes = new GroupCommit<Success>((batch) => this.recordSuccesses(batch));
@@ -86,6 +93,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       name: 'delivery-worker',
       logger,
       idleMs: config.WEBHOOK_POLL_INTERVAL_MS,
+      batchSize: config.WEBHOOK_BATCH_SIZE,
       runOnce: () => this.claimAndSend(),
     });
     this.listener = new PgListener({
@@ -121,12 +129,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const slots: Record<string, number> = {};
     for (const [endpoint, count] of this.inFlightByEndpoint) slots[endpoint] = cap - count;
     for (const [endpoint, bucket] of this.buckets) slots[endpoint] = Math.min(slots[endpoint] ?? cap, bucket.available(now));
-    const rows: ClaimedDelivery[] = await this.dataSource.query(CLAIM, [
-      Math.min(free, this.config.WEBHOOK_BATCH_SIZE),
-      cap,
-      JSON.stringify(slots),
-      this.leaseMs,
-    ]);
+    const limit = Math.min(free, this.config.WEBHOOK_BATCH_SIZE);
+    const rows: ClaimedDelivery[] = await this.dataSource.query(CLAIM, [limit, cap, JSON.stringify(slots), this.leaseMs]);
+    this.full = rows.length === limit;
+    const claimed = new Map<string, number>();
+    for (const row of rows) claimed.set(row.endpoint_id, (claimed.get(row.endpoint_id) ?? 0) + 1);
+    for (const [endpoint, count] of claimed) if (count >= (slots[endpoint] ?? cap)) this.saturated.add(endpoint);
     for (const row of rows) {
       const bucket = this.bucketFor(row, now);
       if (bucket && !bucket.take(now)) {
@@ -170,7 +178,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         const left = (this.inFlightByEndpoint.get(row.endpoint_id) ?? 1) - 1;
         if (left > 0) this.inFlightByEndpoint.set(row.endpoint_id, left);
         else this.inFlightByEndpoint.delete(row.endpoint_id);
-        this.loop.kick();
+        if (this.full || (this.saturated.has(row.endpoint_id) && left <= this.config.WEBHOOK_ENDPOINT_CONCURRENCY / 2)) {
+          this.full = false;
+          this.saturated.delete(row.endpoint_id);
+          this.loop.kick();
+        }
       });
     this.sends.add(send);
   }
