@@ -72,8 +72,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly sends = new Set<Promise<void>>();
   /**
-   * Endpoints whose last claim filled every slot they had, so more may be due: a finished
-   * send claims again once half their slots are free, not after every send.
+   * Endpoints whose last claim filled every slot they had, so more may be due: a freed
+   * slot claims again. Others need no claim per send (new rows come with a NOTIFY).
    */
   private readonly saturated = new Set<string>();
   /** The last claim used every free slot of this worker. */
@@ -168,26 +168,33 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   private start(row: ClaimedDelivery): void {
     this.inFlightByEndpoint.set(row.endpoint_id, (this.inFlightByEndpoint.get(row.endpoint_id) ?? 0) + 1);
-    const send = this.deliver(row)
+    // The endpoint's slot is free once its answer is in; recording needs no slot (the lease keeps the row).
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      const left = (this.inFlightByEndpoint.get(row.endpoint_id) ?? 1) - 1;
+      if (left > 0) this.inFlightByEndpoint.set(row.endpoint_id, left);
+      else this.inFlightByEndpoint.delete(row.endpoint_id);
+      if (this.full || this.saturated.has(row.endpoint_id)) {
+        this.full = false;
+        this.saturated.delete(row.endpoint_id);
+        this.loop.kick();
+      }
+    };
+    const send = this.deliver(row, release)
       .catch((error: unknown) => {
         // The lease runs out and the delivery is sent again: at least once, never lost.
         this.logger.error({ err: error, deliveryId: row.id }, 'could not record a delivery attempt');
       })
       .finally(() => {
         this.sends.delete(send);
-        const left = (this.inFlightByEndpoint.get(row.endpoint_id) ?? 1) - 1;
-        if (left > 0) this.inFlightByEndpoint.set(row.endpoint_id, left);
-        else this.inFlightByEndpoint.delete(row.endpoint_id);
-        if (this.full || (this.saturated.has(row.endpoint_id) && left <= this.config.WEBHOOK_ENDPOINT_CONCURRENCY / 2)) {
-          this.full = false;
-          this.saturated.delete(row.endpoint_id);
-          this.loop.kick();
-        }
+        release();
       });
     this.sends.add(send);
   }
 
-  private async deliver(row: ClaimedDelivery): Promise<void> {
+  private async deliver(row: ClaimedDelivery, release: () => void): Promise<void> {
     const attemptedAt = new Date();
     const headers = signedHeaders(row.secrets, row.id, Math.floor(attemptedAt.getTime() / 1000), row.body);
     const result = await postWebhook(row.url, { ...headers }, row.body, {
@@ -195,6 +202,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       maxResponseBytes: this.config.WEBHOOK_RESPONSE_MAX_BYTES,
       allowPrivateTargets: this.config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
     });
+    release();
     await this.record(row, attemptedAt, result);
   }
 
