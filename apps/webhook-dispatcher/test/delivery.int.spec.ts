@@ -262,6 +262,10 @@ describe('delivery', () => {
 describe('housekeeping', () => {
   it('removes delivered deliveries past the retention window, with their attempts and events, and keeps failed ones', async () => {
     const { receiver, endpoint } = await receiverWithEndpoint();
+    const dataSource = app.get(DataSource);
+    // Only this endpoint gets these events: another test's endpoint, still busy with its
+    // own copy of `removed`, would rightly keep the event.
+    await dataSource.query(`UPDATE endpoints SET status = 'disabled' WHERE id <> $1`, [endpoint.id]);
     receiver.respondWith(({ n }) => ({ status: n === 1 ? 204 : 500 }));
     const [kept, removed, failed] = [paymentEvent(), paymentEvent(), paymentEvent()];
     await publish(removed);
@@ -271,7 +275,6 @@ describe('housekeeping', () => {
     receiver.respondWith(() => ({ status: 204 }));
     await publish(kept);
     await settled(endpoint.id, 'delivered', 2);
-    const dataSource = app.get(DataSource);
     // Age all but `kept` past the 7-day default retention.
     await dataSource.query(
       `UPDATE deliveries SET delivered_at = now() - interval '8 days', created_at = now() - interval '8 days' WHERE event_id <> $1 AND endpoint_id = $2`,

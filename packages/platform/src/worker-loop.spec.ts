@@ -19,7 +19,7 @@ function loopReturning(handled: number[], batchSize?: number) {
 describe('WorkerLoop', () => {
   it('runs again at once after a full batch, and sleeps after a partial one', async () => {
     const { loop, calls } = loopReturning([10, 10, 4, 10], 10);
-    loop.start();
+    await loop.start();
     await settle();
     expect(calls()).toBe(3); // 10, 10, then 4 < 10: drained, asleep until a kick or the poll
     loop.kick();
@@ -30,7 +30,7 @@ describe('WorkerLoop', () => {
 
   it('without a batch size, runs again while anything was handled', async () => {
     const { loop, calls } = loopReturning([1, 1, 0]);
-    loop.start();
+    await loop.start();
     await settle();
     expect(calls()).toBe(3);
     await loop.stop();

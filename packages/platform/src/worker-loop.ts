@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { PgListener } from './pg-listener';
 
 export interface WorkerLoopOptions {
   name: string;
@@ -14,6 +15,8 @@ export interface WorkerLoopOptions {
    * drained, so the loop waits for a kick instead of asking again at once for nothing.
    */
   batchSize?: number;
+  /** LISTEN on this channel: each NOTIFY kicks the loop (polling stays behind it). */
+  wakeOn?: { connectionString: string; channel: string };
 }
 
 /**
@@ -26,11 +29,18 @@ export class WorkerLoop {
   private wakeUp?: () => void;
   private kicked = false;
   private done?: Promise<void>;
+  private readonly listener?: PgListener;
 
-  constructor(private readonly options: WorkerLoopOptions) {}
+  constructor(private readonly options: WorkerLoopOptions) {
+    if (options.wakeOn) {
+      this.listener = new PgListener({ ...options.wakeOn, logger: options.logger, onNotify: () => this.kick() });
+    }
+  }
 
-  start(): void {
+  /** Listens first, so nothing inserted after the first iteration's query goes unnoticed. */
+  async start(): Promise<void> {
     if (this.running) return;
+    await this.listener?.start();
     this.running = true;
     this.done = this.loop();
   }
@@ -41,6 +51,7 @@ export class WorkerLoop {
   }
 
   async stop(): Promise<void> {
+    await this.listener?.stop();
     this.running = false;
     this.wakeUp?.();
     await this.done;

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { databaseUrl, LOGGER, PgListener, WorkerLoop } from '@payhook/platform';
+import { databaseUrl, LOGGER, WorkerLoop } from '@payhook/platform';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { ORDER_CONFIG, type OrderConfig } from '../config';
@@ -28,7 +28,6 @@ const BATCH = 50;
 @Injectable()
 export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly loop: WorkerLoop;
-  private readonly listener: PgListener;
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -41,22 +40,15 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
       idleMs: config.PAYMENT_REQUEST_POLL_INTERVAL_MS,
       batchSize: BATCH,
       runOnce: () => this.sendDue(),
-    });
-    this.listener = new PgListener({
-      connectionString: databaseUrl(config.DATABASE_URL, config.ORDER_DATABASE_NAME),
-      channel: 'payment_requests',
-      logger,
-      onNotify: () => this.loop.kick(),
+      wakeOn: { connectionString: databaseUrl(config.DATABASE_URL, config.ORDER_DATABASE_NAME), channel: 'payment_requests' },
     });
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.listener.start();
-    this.loop.start();
+    await this.loop.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.listener.stop();
     await this.loop.stop();
   }
 

@@ -34,8 +34,8 @@ export class WebhookRegistration implements OnApplicationBootstrap, OnModuleDest
     });
   }
 
-  onApplicationBootstrap(): void {
-    this.loop.start();
+  onApplicationBootstrap(): Promise<void> {
+    return this.loop.start();
   }
 
   async onModuleDestroy(): Promise<void> {

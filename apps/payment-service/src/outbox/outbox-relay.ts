@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { MessageProducer } from '@payhook/messaging';
-import { databaseUrl, KAFKA, LOGGER, PgListener, WorkerLoop } from '@payhook/platform';
+import { databaseUrl, KAFKA, LOGGER, WorkerLoop } from '@payhook/platform';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -28,7 +28,6 @@ interface OutboxRow {
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly producer: MessageProducer;
   private readonly loop: WorkerLoop;
-  private readonly listener: PgListener;
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -43,23 +42,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       idleMs: config.OUTBOX_POLL_INTERVAL_MS,
       batchSize: config.OUTBOX_BATCH_SIZE,
       runOnce: () => this.publishBatch(),
-    });
-    this.listener = new PgListener({
-      connectionString: databaseUrl(config.DATABASE_URL, config.PAYMENT_DATABASE_NAME),
-      channel: 'outbox',
-      logger,
-      onNotify: () => this.loop.kick(),
+      wakeOn: { connectionString: databaseUrl(config.DATABASE_URL, config.PAYMENT_DATABASE_NAME), channel: 'outbox' },
     });
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.producer.connect();
-    await this.listener.start();
-    this.loop.start();
+    await this.loop.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.listener.stop();
     await this.loop.stop();
     await this.producer.disconnect();
   }

@@ -27,8 +27,8 @@ export class ProcessingWorker implements OnApplicationBootstrap, OnModuleDestroy
     scheduler.onDue(() => this.loop.kick());
   }
 
-  onApplicationBootstrap(): void {
-    this.loop.start();
+  onApplicationBootstrap(): Promise<void> {
+    return this.loop.start();
   }
 
   onModuleDestroy(): Promise<void> {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { databaseUrl, GroupCommit, LOGGER, PgListener, WorkerLoop } from '@payhook/platform';
+import { databaseUrl, GroupCommit, LOGGER, WorkerLoop } from '@payhook/platform';
 import { signedHeaders } from '@payhook/webhook-signature';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -67,7 +67,6 @@ const CLAIM = `
 @Injectable()
 export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly loop: WorkerLoop;
-  private readonly listener: PgListener;
   private readonly inFlightByEndpoint = new Map<string, number>();
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly sends = new Set<Promise<void>>();
@@ -95,23 +94,16 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       idleMs: config.WEBHOOK_POLL_INTERVAL_MS,
       batchSize: config.WEBHOOK_BATCH_SIZE,
       runOnce: () => this.claimAndSend(),
-    });
-    this.listener = new PgListener({
-      connectionString: databaseUrl(config.DATABASE_URL, config.DISPATCHER_DATABASE_NAME),
-      channel: 'deliveries',
-      logger,
-      onNotify: () => this.loop.kick(),
+      wakeOn: { connectionString: databaseUrl(config.DATABASE_URL, config.DISPATCHER_DATABASE_NAME), channel: 'deliveries' },
     });
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.listener.start();
-    this.loop.start();
+    await this.loop.start();
   }
 
   /** Stops claiming, then waits for the sends in flight (each bounded by the timeout). */
   async onModuleDestroy(): Promise<void> {
-    await this.listener.stop();
     await this.loop.stop();
     await Promise.all(this.sends);
   }

@@ -23,8 +23,8 @@ export class Housekeeping implements OnApplicationBootstrap, OnModuleDestroy {
     this.loop = new WorkerLoop({ name: 'housekeeping', logger, idleMs: 60_000, runOnce: () => this.sweep() });
   }
 
-  onApplicationBootstrap(): void {
-    this.loop.start();
+  onApplicationBootstrap(): Promise<void> {
+    return this.loop.start();
   }
 
   async onModuleDestroy(): Promise<void> {
