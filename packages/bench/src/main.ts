@@ -92,6 +92,7 @@ async function main(): Promise<void> {
     const expected = new Map<string, string>();
     const scheduled = new Map<string, number>();
     let placementFailures = 0;
+    const refusals: Record<number, number> = {}; // by HTTP status, 0 = no answer
     let sequence = 0;
     let inFlight = 0;
     const paid = async () => Number((await stack.query<{ n: string }>('order-service', `SELECT count(*) AS n FROM orders WHERE status = 'paid'`))[0].n);
@@ -100,15 +101,18 @@ async function main(): Promise<void> {
     let phase = new Map<string, number>();
     const placeOrder = async (scheduledAt: number) => {
       const key = `bench-${runId}-${sequence++}`;
+      const order = { items: [{ sku: 'bench', quantity: 1, unitPrice: 1000 + (sequence % 500) }], currency: 'EUR', paymentMethod: '4242424242424242' };
       inFlight += 1;
-      const answer = await postJson(
-        `${stack.urls['order-service']}/v1/orders`,
-        { items: [{ sku: 'bench', quantity: 1, unitPrice: 1000 + (sequence % 500) }], currency: 'EUR', paymentMethod: '4242424242424242' },
-        { 'idempotency-key': key },
-      );
+      // Like a careful client: a connection lost before the answer (a keep-alive socket the
+      // server was closing, say) is retried with the same Idempotency-Key, so it orders once.
+      let answer = await postJson(`${stack.urls['order-service']}/v1/orders`, order, { 'idempotency-key': key });
+      for (let retry = 0; answer.status === 0 && retry < 3; retry++) {
+        answer = await postJson(`${stack.urls['order-service']}/v1/orders`, order, { 'idempotency-key': key });
+      }
       inFlight -= 1;
       if (answer.status !== 201) {
         placementFailures += 1;
+        refusals[answer.status] = (refusals[answer.status] ?? 0) + 1;
         return false;
       }
       const id = JSON.parse(answer.body).id as string;
@@ -236,7 +240,8 @@ async function main(): Promise<void> {
     ].map(([label, baseline, atFixed, atBest]) => [label as string, baseline as number, atFixed as number, (atFixed as number) / (baseline as number), atBest as number, (atBest as number) / (baseline as number)]);
     const output = [
       '',
-      `fixed rate ${settings.rate} orders/s for ${settings.seconds} s: ${fixed.accepted} accepted, ${fixed.failed} refused`,
+      `fixed rate ${settings.rate} orders/s for ${settings.seconds} s: ${fixed.accepted} accepted, ${fixed.failed} refused` +
+        (placementFailures ? ` (whole run, refused by status: ${JSON.stringify(refusals)})` : ''),
       hopsTable,
       '',
       table(['stage (fixed-rate phase)', 'events/s'], Object.entries(fixedHops.stageRates).map(([stage, rate]) => [stage, rate])),
@@ -286,6 +291,7 @@ async function main(): Promise<void> {
         highestSustainedRate: best?.targetRate ?? null,
       },
       efficiency: { cpuMsPerOrder: { ...cpuPerOrder, ...sharedCpuPerOrder }, idleCpuPercent, commitsPerOrder },
+      refusals,
       ledger,
       valid,
     };
