@@ -5,10 +5,7 @@ import {
   cleanUpRun,
   collectLedger,
   DEFAULT_DATABASE_URL,
-  duplicateEffects,
   ensureKafka,
-  formatLedger,
-  lost,
   newRunId,
   repoRoot,
   TestStack,
@@ -24,8 +21,8 @@ import { rampRates, sustained, type RampStep } from './load/ramp';
 import { sampleBacklog, type Backlog } from './measure/backlog';
 import { committedTransactions } from './measure/commits';
 import { cpuMs, cpuMsBetween, cpuMsByPid } from './measure/cpu';
-import { followEvents, hopReport, HOPS } from './measure/hops';
-import { latencyCells, LATENCY_HEADERS, table } from './report/table';
+import { followEvents, hopReport } from './measure/hops';
+import { formatReport, isValid, type BenchResult, type RampStepResult } from './report/bench-report';
 import { benchSettings } from './settings';
 import { summarize } from './stats/summary';
 
@@ -33,8 +30,6 @@ const APPS: AppName[] = ['payment-service', 'webhook-dispatcher', 'order-service
 const say = (line: string) => process.stdout.write(`[bench] ${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const total = (backlog: Backlog) => Object.values(backlog).reduce((sum, n) => sum + n, 0);
-// A paid order has two events and two webhooks: payment.created and payment.succeeded.
-const EVENTS_PER_ORDER = 2;
 
 async function main(): Promise<void> {
   const settings = benchSettings(process.env, process.argv.slice(2));
@@ -90,12 +85,11 @@ async function main(): Promise<void> {
 
     // 2. Warm-up, then idle CPU, then the fixed-rate phase, open loop.
     const expected = new Map<string, string>();
-    const scheduled = new Map<string, number>();
     let placementFailures = 0;
     const refusals: Record<number, number> = {}; // by HTTP status, 0 = no answer
     let sequence = 0;
     let inFlight = 0;
-    const paid = async () => Number((await stack.query<{ n: string }>('order-service', `SELECT count(*) AS n FROM orders WHERE status = 'paid'`))[0].n);
+    const paid = () => stack.count('order-service', `SELECT count(*) AS n FROM orders WHERE status = 'paid'`);
     const allPaid = async () => (await paid()) === expected.size;
     // Orders of the current phase (the fixed rate, then each ramp step), for its latencies.
     let phase = new Map<string, number>();
@@ -117,7 +111,6 @@ async function main(): Promise<void> {
       }
       const id = JSON.parse(answer.body).id as string;
       expected.set(id, 'paid');
-      scheduled.set(id, scheduledAt);
       phase.set(id, scheduledAt);
       return true;
     };
@@ -129,8 +122,6 @@ async function main(): Promise<void> {
     say(`warm-up: ${settings.rampStart} orders/s for ${settings.warmupSeconds} s (not measured)…`);
     await runOpenLoop({ rate: settings.rampStart, seconds: settings.warmupSeconds, fire: (_i, scheduledAt) => placeOrder(scheduledAt) });
     await waitFor(allPaid, { timeoutMs: 120_000, intervalMs: 250, description: 'the warm-up orders to be paid' });
-    scheduled.clear();
-    const fixedStart = expected.size;
 
     // Idle CPU of each app, warmed up and at rest.
     say(`idle CPU: watching the apps do nothing for ${settings.idleSeconds} s…`);
@@ -145,6 +136,8 @@ async function main(): Promise<void> {
     // The rest of the machine's work per order: the broker, every Postgres process, this load generator.
     const sharedBefore = { kafka: cpuMsByPid('kafka.Kafka'), postgres: cpuMsByPid('postgres: '), bench: process.cpuUsage() };
     say(`fixed rate: ${settings.rate} orders/s for ${settings.seconds} s (open loop)…`);
+    phase = new Map();
+    const fixedPhase = phase;
     let tick = 0;
     const fixed = await runOpenLoop({
       rate: settings.rate,
@@ -159,20 +152,18 @@ async function main(): Promise<void> {
     });
     const cpuAfter = cpuNow();
     const benchCpu = process.cpuUsage(sharedBefore.bench);
-    const sharedCpuPerOrder = {
-      'Kafka broker': cpuMsBetween(sharedBefore.kafka, cpuMsByPid('kafka.Kafka')),
-      'Postgres (all processes)': cpuMsBetween(sharedBefore.postgres, cpuMsByPid('postgres: ')),
-      'load generator (bench)': (benchCpu.user + benchCpu.system) / 1000,
+    const orders = Math.max(fixedPhase.size, 1);
+    const cpuMsPerOrder: Record<string, number> = {
+      ...Object.fromEntries(APPS.map((app) => [app, (cpuAfter[app] - cpuBefore[app]) / orders])),
+      'Kafka broker': cpuMsBetween(sharedBefore.kafka, cpuMsByPid('kafka.Kafka')) / orders,
+      'Postgres (all processes)': cpuMsBetween(sharedBefore.postgres, cpuMsByPid('postgres: ')) / orders,
+      'load generator (bench)': (benchCpu.user + benchCpu.system) / 1000 / orders,
     };
-    const fixedOrders = expected.size - fixedStart;
     await sleep(settings.smoke ? 1000 : 11_000); // let every backend flush its commit counts
-    const commitsPerOrder = ((await committedTransactions(databases)) - commitsBefore) / Math.max(fixedOrders, 1);
-    const cpuPerOrder = Object.fromEntries(APPS.map((app) => [app, (cpuAfter[app] - cpuBefore[app]) / Math.max(fixedOrders, 1)]));
-    for (const [name, ms] of Object.entries(sharedCpuPerOrder)) sharedCpuPerOrder[name as keyof typeof sharedCpuPerOrder] = ms / Math.max(fixedOrders, 1);
-    const fixedHops = hopReport(await followEvents(stack, scheduled));
-    const placementLatency = summarize(fixed.latenciesMs);
+    const commitsPerOrder = ((await committedTransactions(databases)) - commitsBefore) / orders;
+    const fixedHops = hopReport(await followEvents(stack, fixedPhase));
 
-    // 4. Ramp: raise the rate step by step until a stage falls behind.
+    // 3. Ramp: raise the rate step by step until a stage falls behind.
     const steps: Array<RampStep & { sustained: boolean; backlog: Backlog; orders: Map<string, number> }> = [];
     for (const rate of rampRates(settings.rampStart, settings.rampStep, settings.rampMax)) {
       const acceptedBefore = expected.size;
@@ -215,91 +206,37 @@ async function main(): Promise<void> {
       intervalMs: 500,
       description: `all ${expected.size} orders to be paid`,
     }).catch(() => undefined); // the ledger says what is missing
-    const best = [...steps].reverse().find((s) => s.sustained);
-    const stepLatency = await Promise.all(steps.map(async (step) => hopReport(await followEvents(stack, step.orders))));
-
-    // 5. The correctness ledger over every order of the run.
-    const ledger = await collectLedger(stack, { expected, placementFailures });
-    const valid = lost(ledger) === 0 && duplicateEffects(ledger) === 0;
-
-    // 6. Report.
-    const hopsTable = table(
-      ['hop', ...LATENCY_HEADERS],
-      [
-        ...HOPS.map((hop) => [hop, ...latencyCells(fixedHops.hops[hop])]),
-        ['END TO END: payment event commit → order commit', ...latencyCells(fixedHops.endToEnd)],
-        ['order scheduled → order committed (open loop)', ...latencyCells(fixedHops.orderLatency)],
-        ['POST /v1/orders answered (from scheduled time)', ...latencyCells(placementLatency)],
-      ],
+    const rampSteps: RampStepResult[] = await Promise.all(
+      steps.map(async ({ orders: stepOrders, ...step }) => ({ ...step, ...hopReport(await followEvents(stack, stepOrders)) })),
     );
-    const ratios = [
-      // Each stage's load in its baseline's unit: events through Kafka, commits, webhook POSTs.
-      ['Kafka: events published+consumed', baselines.kafkaMessagesPerSecond, fixedHops.stageRates['published to Kafka'] * EVENTS_PER_ORDER, best ? best.settledRate * EVENTS_PER_ORDER : NaN],
-      ['Postgres: commits (3 databases)', baselines.postgresCommitsPerSecond, fixedHops.stageRates['orders committed'] * commitsPerOrder, best ? best.settledRate * commitsPerOrder : NaN],
-      ['HTTP: webhook POSTs', baselines.httpPostsPerSecond, fixedHops.stageRates['webhooks received'] * EVENTS_PER_ORDER, best ? best.settledRate * EVENTS_PER_ORDER : NaN],
-    ].map(([label, baseline, atFixed, atBest]) => [label as string, baseline as number, atFixed as number, (atFixed as number) / (baseline as number), atBest as number, (atBest as number) / (baseline as number)]);
-    const output = [
-      '',
-      `fixed rate ${settings.rate} orders/s for ${settings.seconds} s: ${fixed.accepted} accepted, ${fixed.failed} refused` +
-        (placementFailures ? ` (whole run, refused by status: ${JSON.stringify(refusals)})` : ''),
-      hopsTable,
-      '',
-      table(['stage (fixed-rate phase)', 'events/s'], Object.entries(fixedHops.stageRates).map(([stage, rate]) => [stage, rate])),
-      '',
-      table(
-        ['ramp step (orders/s)', 'accepted/s', 'settled/s', 'backlog early', 'backlog end', 'sustained', 'e2e p50 ms', 'e2e p99 ms', 'order p50 ms', 'order p99 ms'],
-        steps.map((s, i) => [
-          String(s.targetRate),
-          s.acceptedRate,
-          s.settledRate,
-          s.backlogEarly,
-          s.backlogEnd,
-          s.sustained ? 'yes' : 'NO',
-          stepLatency[i].endToEnd.p50,
-          stepLatency[i].endToEnd.p99,
-          stepLatency[i].orderLatency.p50,
-          stepLatency[i].orderLatency.p99,
-        ]),
-      ),
-      `highest sustained rate: ${best ? `${best.targetRate} orders/s` : 'none of the steps'}`,
-      '',
-      table(['stage vs its baseline', 'baseline/s', 'at fixed rate/s', 'ratio', 'at best step/s', 'ratio'], ratios),
-      '',
-      table(
-        ['app', 'CPU ms per order', 'idle CPU %'],
-        [
-          ...APPS.map((app): Array<string | number> => [app, cpuPerOrder[app], idleCpuPercent[app]]),
-          ...Object.entries(sharedCpuPerOrder).map(([name, ms]): Array<string | number> => [name, ms, '']),
-          ['ALL OF THE ABOVE', [...Object.values(cpuPerOrder), ...Object.values(sharedCpuPerOrder)].reduce((a, b) => a + b, 0), ''],
-        ],
-      ),
-      `database commits per order (all three databases): ${commitsPerOrder.toFixed(2)}`,
-      '',
-      formatLedger('correctness ledger', ledger),
-      valid ? 'ledger: nothing lost, nothing applied twice — the figures stand' : 'ledger: SOMETHING WAS LOST OR APPLIED TWICE — THIS RUN IS VOID',
-    ].join('\n');
-    process.stdout.write(`${output}\n`);
 
-    const result = {
+    // 4. The correctness ledger over every order of the run, and the report.
+    const ledger = await collectLedger(stack, { expected, placementFailures });
+    const result: BenchResult = {
       runAt: new Date().toISOString(),
       machine: { cores: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
       settings,
       baselines,
-      fixedRate: { offered: settings.rate, seconds: settings.seconds, accepted: fixed.accepted, refused: fixed.failed, placementLatency, ...fixedHops },
-      ramp: {
-        steps: steps.map(({ orders: _orders, ...step }, i) => ({ ...step, endToEnd: stepLatency[i].endToEnd, orderLatency: stepLatency[i].orderLatency, hops: stepLatency[i].hops })),
-        highestSustainedRate: best?.targetRate ?? null,
+      fixedRate: {
+        offered: settings.rate,
+        seconds: settings.seconds,
+        accepted: fixed.accepted,
+        refused: fixed.failed,
+        placementLatency: summarize(fixed.latenciesMs),
+        ...fixedHops,
       },
-      efficiency: { cpuMsPerOrder: { ...cpuPerOrder, ...sharedCpuPerOrder }, idleCpuPercent, commitsPerOrder },
+      ramp: { steps: rampSteps, highestSustainedRate: [...steps].reverse().find((s) => s.sustained)?.targetRate ?? null },
+      efficiency: { cpuMsPerOrder, idleCpuPercent, commitsPerOrder },
       refusals,
       ledger,
-      valid,
+      valid: isValid(ledger),
     };
+    process.stdout.write(`${formatReport(result)}\n`);
     const file = resolve(repoRoot(), settings.output);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     say(`result written to ${settings.output}`);
-    process.exitCode = valid ? 0 : 1;
+    process.exitCode = result.valid ? 0 : 1;
   } finally {
     await cleanUp();
   }

@@ -52,22 +52,21 @@ export async function collectLedger(stack: TestStack, input: LedgerInput): Promi
       ])
     ).map((r) => r.event_id),
   );
-  const count = async (app: Parameters<TestStack['query']>[0], sql: string) => Number((await stack.query<{ n: string }>(app, sql))[0].n);
   const settled = await settledOrders(stack, input.expected);
   return {
     ordersPlaced: input.expected.size,
     ordersInCorrectFinalState: settled,
     eventsPublished: published.length,
     eventsDeliveredToOrderService: delivered.size,
-    deliveriesMade: await count('webhook-dispatcher', 'SELECT count(*) AS n FROM delivery_attempts WHERE status_code BETWEEN 200 AND 299'),
-    duplicateDeliveriesSeen: await count('order-service', 'SELECT COALESCE(sum(duplicates), 0) AS n FROM inbox'),
+    deliveriesMade: await stack.count('webhook-dispatcher', 'SELECT count(*) AS n FROM delivery_attempts WHERE status_code BETWEEN 200 AND 299'),
+    duplicateDeliveriesSeen: await stack.count('order-service', 'SELECT COALESCE(sum(duplicates), 0) AS n FROM inbox'),
     lostOrders: input.expected.size - settled + input.placementFailures,
     lostEvents: published.filter((e) => !delivered.has(e.event_id)).length,
-    duplicatePayments: await count(
+    duplicatePayments: await stack.count(
       'payment-service',
       `SELECT count(*) AS n FROM (SELECT data->>'orderId' FROM events WHERE type = 'payment.created' GROUP BY 1 HAVING count(*) > 1) AS twice`,
     ),
-    duplicateOrderChanges: await count(
+    duplicateOrderChanges: await stack.count(
       'order-service',
       'SELECT count(*) AS n FROM (SELECT order_id, status FROM order_history GROUP BY order_id, status HAVING count(*) > 1) AS twice',
     ),

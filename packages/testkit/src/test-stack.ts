@@ -78,6 +78,12 @@ export class TestStack {
     return queryDatabase<T>(this.env[database], sql, params);
   }
 
+  /** A number one query in an app's database answers, e.g. `SELECT count(*) AS n FROM orders`. */
+  async count(app: AppName, sql: string, params: unknown[] = []): Promise<number> {
+    const [row] = await this.query<{ n: string | number }>(app, sql, params);
+    return Number(row.n);
+  }
+
   /** A JSON call to one app, with its API key. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async call(app: AppName, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {

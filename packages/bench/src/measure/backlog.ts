@@ -10,18 +10,15 @@ export interface Backlog {
   'orders unsettled': number;
 }
 
-const count = async (stack: TestStack, app: Parameters<TestStack['query']>[0], sql: string) =>
-  Number((await stack.query<{ n: string }>(app, sql))[0].n);
-
 export async function sampleBacklog(stack: TestStack): Promise<Backlog> {
   const [requests, processing, outbox, published, ingested, deliveries, unsettled] = await Promise.all([
-    count(stack, 'order-service', 'SELECT count(*) AS n FROM payment_requests'),
-    count(stack, 'payment-service', 'SELECT count(*) AS n FROM processing_jobs'),
-    count(stack, 'payment-service', 'SELECT count(*) AS n FROM outbox'),
-    count(stack, 'payment-service', 'SELECT count(*) AS n FROM events'),
-    count(stack, 'webhook-dispatcher', 'SELECT count(*) AS n FROM events'),
-    count(stack, 'webhook-dispatcher', `SELECT count(*) AS n FROM deliveries WHERE status = 'pending'`),
-    count(stack, 'order-service', `SELECT count(*) AS n FROM orders WHERE status = 'pending_payment'`),
+    stack.count('order-service', 'SELECT count(*) AS n FROM payment_requests'),
+    stack.count('payment-service', 'SELECT count(*) AS n FROM processing_jobs'),
+    stack.count('payment-service', 'SELECT count(*) AS n FROM outbox'),
+    stack.count('payment-service', 'SELECT count(*) AS n FROM events'),
+    stack.count('webhook-dispatcher', 'SELECT count(*) AS n FROM events'),
+    stack.count('webhook-dispatcher', `SELECT count(*) AS n FROM deliveries WHERE status = 'pending'`),
+    stack.count('order-service', `SELECT count(*) AS n FROM orders WHERE status = 'pending_payment'`),
   ]);
   return {
     'payment requests': requests,

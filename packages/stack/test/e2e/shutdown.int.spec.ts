@@ -15,11 +15,6 @@ const stack = new TestStack({
   },
 });
 
-async function count(app: AppName, sql: string): Promise<number> {
-  const [row] = await stack.query<{ n: string }>(app, sql);
-  return Number(row.n);
-}
-
 beforeAll(async () => {
   await stack.start();
 }, 120_000);
@@ -55,14 +50,14 @@ it('each app exits 0 on SIGTERM under load, and after restart every order settle
   expect(ids.length).toBeGreaterThan(20);
 
   await waitFor(
-    async () => (await count('order-service', `SELECT count(*) AS n FROM orders WHERE status = 'paid'`)) === ids.length,
+    async () => (await stack.count('order-service', `SELECT count(*) AS n FROM orders WHERE status = 'paid'`)) === ids.length,
     { timeoutMs: 60_000, intervalMs: 500, description: `all ${ids.length} orders paid` },
   );
-  expect(await count('payment-service', 'SELECT count(*) AS n FROM processing_jobs')).toBe(0);
-  expect(await count('payment-service', 'SELECT count(*) AS n FROM outbox')).toBe(0);
-  expect(await count('order-service', 'SELECT count(*) AS n FROM payment_requests')).toBe(0);
+  expect(await stack.count('payment-service', 'SELECT count(*) AS n FROM processing_jobs')).toBe(0);
+  expect(await stack.count('payment-service', 'SELECT count(*) AS n FROM outbox')).toBe(0);
+  expect(await stack.count('order-service', 'SELECT count(*) AS n FROM payment_requests')).toBe(0);
   await waitFor(
-    async () => (await count('webhook-dispatcher', `SELECT count(*) AS n FROM deliveries WHERE status <> 'delivered' OR lease_until IS NOT NULL`)) === 0,
+    async () => (await stack.count('webhook-dispatcher', `SELECT count(*) AS n FROM deliveries WHERE status <> 'delivered' OR lease_until IS NOT NULL`)) === 0,
     { timeoutMs: 30_000, intervalMs: 500, description: 'no delivery pending or leased' },
   );
 }, 180_000);

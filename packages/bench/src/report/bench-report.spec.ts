@@ -1,0 +1,87 @@
+import type { Ledger } from '@payhook/testkit';
+import { benchSettings } from '../settings';
+import { summarize } from '../stats/summary';
+import { formatReport, isValid, stageRatios, type BenchResult } from './bench-report';
+
+const latency = summarize([10, 20, 30]);
+const hops = {
+  endToEnd: latency,
+  orderLatency: latency,
+  hops: { 'outbox → Kafka': latency, 'Kafka → delivery row': latency, 'delivery row → webhook received': latency, 'received → order committed': latency },
+  stageRates: { 'payment events committed': 100, 'published to Kafka': 100, 'delivery rows committed': 100, 'webhooks received': 50, 'orders committed': 50 },
+};
+const cleanLedger: Ledger = {
+  ordersPlaced: 10,
+  ordersInCorrectFinalState: 10,
+  eventsPublished: 20,
+  eventsDeliveredToOrderService: 20,
+  deliveriesMade: 20,
+  duplicateDeliveriesSeen: 0,
+  lostOrders: 0,
+  lostEvents: 0,
+  duplicatePayments: 0,
+  duplicateOrderChanges: 0,
+  faults: {},
+};
+const backlog = { 'payment requests': 0, 'payment processing': 0, 'payment outbox': 0, 'kafka → dispatcher': 0, 'webhook deliveries': 0, 'orders unsettled': 0 };
+
+function result(overrides: Partial<BenchResult> = {}): BenchResult {
+  return {
+    runAt: '2026-11-23T00:00:00Z',
+    machine: { cores: 2, memoryGiB: 24, node: 'v20' },
+    settings: benchSettings({}, []),
+    baselines: { kafkaMessagesPerSecond: 10_000, postgresCommitsPerSecond: 1_000, httpPostsPerSecond: 400 },
+    fixedRate: { offered: 200, seconds: 20, accepted: 4000, refused: 0, placementLatency: latency, ...hops },
+    ramp: {
+      steps: [
+        { targetRate: 25, acceptedRate: 25, settledRate: 25, backlogEarly: 2, backlogEnd: 2, sustained: true, backlog, ...hops },
+        { targetRate: 50, acceptedRate: 50, settledRate: 40, backlogEarly: 10, backlogEnd: 200, sustained: false, backlog, ...hops },
+      ],
+      highestSustainedRate: 25,
+    },
+    efficiency: { cpuMsPerOrder: { 'payment-service': 2, 'Kafka broker': 1 }, idleCpuPercent: { 'payment-service': 0.5 }, commitsPerOrder: 4 },
+    refusals: {},
+    ledger: cleanLedger,
+    valid: true,
+    ...overrides,
+  };
+}
+
+describe('stageRatios', () => {
+  it('puts each stage in its baseline unit, at the fixed rate and at the best sustained step', () => {
+    expect(stageRatios(result())).toEqual([
+      { stage: 'Kafka: events published+consumed', baseline: 10_000, atFixedRate: 200, atBestStep: 50 },
+      { stage: 'Postgres: commits (3 databases)', baseline: 1_000, atFixedRate: 200, atBestStep: 100 },
+      { stage: 'HTTP: webhook POSTs', baseline: 400, atFixedRate: 100, atBestStep: 50 },
+    ]);
+  });
+
+  it('has no best-step figure when no step was sustained', () => {
+    const none = result({ ramp: { ...result().ramp, highestSustainedRate: null } });
+    expect(stageRatios(none).every((r) => Number.isNaN(r.atBestStep))).toBe(true);
+  });
+});
+
+describe('isValid', () => {
+  it('voids a run that lost or doubled anything', () => {
+    expect(isValid(cleanLedger)).toBe(true);
+    expect(isValid({ ...cleanLedger, lostOrders: 1 })).toBe(false);
+    expect(isValid({ ...cleanLedger, duplicateOrderChanges: 1 })).toBe(false);
+  });
+});
+
+describe('formatReport', () => {
+  it('prints the hops, the ramp, the ratios, CPU with a total, and the ledger verdict', () => {
+    const report = formatReport(result());
+    expect(report).toContain('highest sustained rate: 25 orders/s');
+    expect(report).toMatch(/HTTP: webhook POSTs\s+400\s+100\s+0\.25\s+50\s+0\.13/);
+    expect(report).toMatch(/ALL OF THE ABOVE\s+3\s/);
+    expect(report).toContain('the figures stand');
+  });
+
+  it('says so when the run is void, and lists the refusals', () => {
+    const report = formatReport(result({ valid: false, refusals: { 0: 1 } }));
+    expect(report).toContain('THIS RUN IS VOID');
+    expect(report).toContain('refused by status: {"0":1}');
+  });
+});

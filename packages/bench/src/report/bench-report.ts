@@ -1,0 +1,114 @@
+import { duplicateEffects, formatLedger, lost, type Ledger } from '@payhook/testkit';
+import type { RampStep } from '../load/ramp';
+import type { Backlog } from '../measure/backlog';
+import { HOPS, type HopReport } from '../measure/hops';
+import type { BenchSettings } from '../settings';
+import type { Summary } from '../stats/summary';
+import { latencyCells, LATENCY_HEADERS, table } from './table';
+
+// A paid order has two events and two webhooks: payment.created and payment.succeeded.
+const EVENTS_PER_ORDER = 2;
+
+export interface RampStepResult extends RampStep, HopReport {
+  sustained: boolean;
+  backlog: Backlog;
+}
+
+/** Everything a run measured: written as JSON and printed as tables. */
+export interface BenchResult {
+  runAt: string;
+  machine: { cores: number; cpuModel?: string; memoryGiB: number; node: string };
+  settings: BenchSettings;
+  baselines: { kafkaMessagesPerSecond: number; postgresCommitsPerSecond: number; httpPostsPerSecond: number };
+  fixedRate: HopReport & { offered: number; seconds: number; accepted: number; refused: number; placementLatency: Summary };
+  ramp: { steps: RampStepResult[]; highestSustainedRate: number | null };
+  efficiency: { cpuMsPerOrder: Record<string, number>; idleCpuPercent: Record<string, number>; commitsPerOrder: number };
+  /** Orders not accepted over the whole run, by HTTP status (0 = no answer). */
+  refusals: Record<number, number>;
+  ledger: Ledger;
+  valid: boolean;
+}
+
+/** Each stage's load in its baseline's unit (events through Kafka, commits, webhook POSTs), and the ratio. */
+export function stageRatios(result: BenchResult): Array<{ stage: string; baseline: number; atFixedRate: number; atBestStep: number }> {
+  const { baselines, fixedRate, efficiency } = result;
+  const best = result.ramp.steps.find((s) => s.targetRate === result.ramp.highestSustainedRate);
+  const bestOrders = best?.settledRate ?? NaN;
+  return [
+    {
+      stage: 'Kafka: events published+consumed',
+      baseline: baselines.kafkaMessagesPerSecond,
+      atFixedRate: fixedRate.stageRates['published to Kafka'] * EVENTS_PER_ORDER,
+      atBestStep: bestOrders * EVENTS_PER_ORDER,
+    },
+    {
+      stage: 'Postgres: commits (3 databases)',
+      baseline: baselines.postgresCommitsPerSecond,
+      atFixedRate: fixedRate.stageRates['orders committed'] * efficiency.commitsPerOrder,
+      atBestStep: bestOrders * efficiency.commitsPerOrder,
+    },
+    {
+      stage: 'HTTP: webhook POSTs',
+      baseline: baselines.httpPostsPerSecond,
+      atFixedRate: fixedRate.stageRates['webhooks received'] * EVENTS_PER_ORDER,
+      atBestStep: bestOrders * EVENTS_PER_ORDER,
+    },
+  ];
+}
+
+export function isValid(ledger: Ledger): boolean {
+  return lost(ledger) === 0 && duplicateEffects(ledger) === 0;
+}
+
+/** The summary printed at the end of a run. */
+export function formatReport(result: BenchResult): string {
+  const { fixedRate, ramp, efficiency } = result;
+  const refused = Object.keys(result.refusals).length ? ` (whole run, refused by status: ${JSON.stringify(result.refusals)})` : '';
+  const cpu = Object.entries(efficiency.cpuMsPerOrder);
+  return [
+    '',
+    `fixed rate ${fixedRate.offered} orders/s for ${fixedRate.seconds} s: ${fixedRate.accepted} accepted, ${fixedRate.refused} refused${refused}`,
+    table(
+      ['hop', ...LATENCY_HEADERS],
+      [
+        ...HOPS.map((hop) => [hop, ...latencyCells(fixedRate.hops[hop])]),
+        ['END TO END: payment event commit → order commit', ...latencyCells(fixedRate.endToEnd)],
+        ['order scheduled → order committed (open loop)', ...latencyCells(fixedRate.orderLatency)],
+        ['POST /v1/orders answered (from scheduled time)', ...latencyCells(fixedRate.placementLatency)],
+      ],
+    ),
+    '',
+    table(['stage (fixed-rate phase)', 'events/s'], Object.entries(fixedRate.stageRates)),
+    '',
+    table(
+      ['ramp step (orders/s)', 'accepted/s', 'settled/s', 'backlog early', 'backlog end', 'sustained', 'e2e p50 ms', 'e2e p99 ms', 'order p50 ms', 'order p99 ms'],
+      ramp.steps.map((s) => [
+        String(s.targetRate),
+        s.acceptedRate,
+        s.settledRate,
+        s.backlogEarly,
+        s.backlogEnd,
+        s.sustained ? 'yes' : 'NO',
+        s.endToEnd.p50,
+        s.endToEnd.p99,
+        s.orderLatency.p50,
+        s.orderLatency.p99,
+      ]),
+    ),
+    `highest sustained rate: ${ramp.highestSustainedRate === null ? 'none of the steps' : `${ramp.highestSustainedRate} orders/s`}`,
+    '',
+    table(
+      ['stage vs its baseline', 'baseline/s', 'at fixed rate/s', 'ratio', 'at best step/s', 'ratio'],
+      stageRatios(result).map((r) => [r.stage, r.baseline, r.atFixedRate, r.atFixedRate / r.baseline, r.atBestStep, r.atBestStep / r.baseline]),
+    ),
+    '',
+    table(['process', 'CPU ms per order', 'idle CPU %'], [
+      ...cpu.map(([name, ms]) => [name, ms, efficiency.idleCpuPercent[name] ?? '']),
+      ['ALL OF THE ABOVE', cpu.reduce((sum, [, ms]) => sum + ms, 0), ''],
+    ]),
+    `database commits per order (all three databases): ${efficiency.commitsPerOrder.toFixed(2)}`,
+    '',
+    formatLedger('correctness ledger', result.ledger),
+    result.valid ? 'ledger: nothing lost, nothing applied twice — the figures stand' : 'ledger: SOMETHING WAS LOST OR APPLIED TWICE — THIS RUN IS VOID',
+  ].join('\n');
+}
