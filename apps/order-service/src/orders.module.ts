@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { API_KEY, IdempotencyKeys } from '@payhook/platform';
+import { API_KEY, IdempotencyKeys, Quarantine, QUARANTINE_CONTROLLER } from '@payhook/platform';
 import { ORDER_CONFIG, type OrderConfig } from './config';
 import { OrderUpdates } from './orders/order-updates';
 import { OrdersController } from './orders/orders.controller';
@@ -15,12 +15,13 @@ export class OrdersModule {
   static register(config: OrderConfig): DynamicModule {
     return {
       module: OrdersModule,
-      controllers: [OrdersController, WebhooksController],
+      controllers: [OrdersController, WebhooksController, QUARANTINE_CONTROLLER],
       providers: [
         { provide: ORDER_CONFIG, useValue: config },
-        // The one management route (secret rotation) takes the dispatcher's key.
+        // The management routes (secret rotation, quarantine) take the dispatcher's key.
         { provide: API_KEY, useValue: config.DISPATCHER_API_KEY },
         IdempotencyKeys,
+        Quarantine,
         OrdersService,
         OrderUpdates,
         PaymentRequestWorker,

@@ -34,7 +34,11 @@ function startStub(): Promise<void> {
       }
       if (request.url === '/v1/payments') {
         if (!paymentServiceUp) return json(503, { error: { code: 'unavailable' } });
-        return json(201, { id: `pay_for_${JSON.parse(body).orderId}` });
+        const asked = JSON.parse(body);
+        // Test tokens that make this stand-in answer what a broken provider might.
+        if (asked.paymentMethod === 'tok_stub_not_json') return response.writeHead(201).end('<html>created</html>');
+        if (asked.paymentMethod === 'tok_stub_other_amount') return json(201, { id: `pay_for_${asked.orderId}`, orderId: asked.orderId, amount: 1, currency: asked.currency });
+        return json(201, { id: `pay_for_${asked.orderId}`, orderId: asked.orderId, amount: asked.amount, currency: asked.currency });
       }
       json(404, {});
     });
@@ -67,10 +71,13 @@ async function api(method: string, path: string, body?: unknown, headers: Record
 
 const order = { items: [{ sku: 'tee', quantity: 2, unitPrice: 1250 }, { sku: 'mug', quantity: 1, unitPrice: 900 }], currency: 'eur', paymentMethod: '4242424242424242' };
 
-async function placeOrder(): Promise<string> {
-  const placed = await api('POST', '/v1/orders', order);
+/** An order whose payment payment-service has created (its id recorded), as webhooks expect. */
+async function placeOrder(paymentMethod = order.paymentMethod): Promise<string> {
+  const placed = await api('POST', '/v1/orders', { ...order, paymentMethod });
   expect(placed.status).toBe(201);
-  return placed.body.id;
+  const id = placed.body.id;
+  await waitFor(async () => (await api('GET', `/v1/orders/${id}`)).body.paymentId !== null, { timeoutMs: 5000, description: `the payment of ${id}` });
+  return id;
 }
 
 function event(orderId: string, version: number, status: PaymentSnapshot['status'], type: PaymentEvent['type'], extra: Partial<PaymentSnapshot> = {}): PaymentEvent {
@@ -138,10 +145,14 @@ describe('placing orders', () => {
 
   it('accepts orders while payment-service is down and asks again until it answers', async () => {
     paymentServiceUp = false;
-    const id = await placeOrder();
-    await waitFor(() => calls.filter((c) => c.idempotencyKey === id).length >= 2, { timeoutMs: 5000, description: 'two refused tries' });
-    expect((await api('GET', `/v1/orders/${id}`)).body.paymentId).toBeNull();
-    paymentServiceUp = true;
+    let id: string;
+    try {
+      id = (await api('POST', '/v1/orders', order)).body.id;
+      await waitFor(() => calls.filter((c) => c.idempotencyKey === id).length >= 2, { timeoutMs: 5000, description: 'two refused tries' });
+      expect((await api('GET', `/v1/orders/${id}`)).body.paymentId).toBeNull();
+    } finally {
+      paymentServiceUp = true;
+    }
     await waitFor(async () => (await api('GET', `/v1/orders/${id}`)).body.paymentId, { timeoutMs: 10_000, description: 'the payment id after recovery' });
   });
 
@@ -253,14 +264,32 @@ describe('payment webhooks', () => {
       ['a garbage signature', () => ({ tamper: { signature: 'v1,AAAA' } }), 401],
       ['a timestamp 301 s old', () => ({ timestamp: now() - 301 }), 401],
       ['a timestamp 301 s ahead', () => ({ timestamp: now() + 301 }), 401],
-      ['a verified body that is not a payment event', () => ({ body: { hello: 'world' } }), 400],
-      ['a verified body that is not JSON', () => ({ body: 'not json at all' }), 400],
+      ['a body that is not JSON (refused by the JSON parser before any check)', () => ({ body: 'not json at all' }), 400],
       ['an oversized body', () => ({ body: { ...good(), padding: 'x'.repeat(200_000) } }), 413],
     ])('%s', async (_, options, status) => {
       const sent = await sendWebhook(webhookUrl(), { secrets: [SECRET], body: good(), ...options() });
       expect(sent.status).toBe(status);
       expect(JSON.parse(sent.body).error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
       expect((await api('GET', `/v1/orders/${id}`)).body.status).toBe('pending_payment');
+    });
+
+    it.each([
+      ['a body that is not a payment event', { hello: 'world' }, /not a payment event/],
+      ['a version past any integer column', () => event(id, 3_000_000_000, 'succeeded', 'payment.succeeded'), /out of range.*SQLSTATE 22003/],
+      ['a NUL in the decline code', () => event(id, 2, 'failed', 'payment.failed', { failureCode: 'x\u0000', amountCaptured: 0 }), /SQLSTATE 22/],
+    ])('quarantines a verified webhook with %s: answered 200, kept with its bytes, never applied', async (_, body, reason) => {
+      const payload = typeof body === 'function' ? body() : body;
+      const sent = await deliver(payload);
+      expect(sent.status).toBe(200);
+      expect(JSON.parse(sent.body)).toMatchObject({ result: 'quarantined', reason: expect.stringMatching(reason) });
+      const listed = await api('GET', '/v1/quarantine?worker=webhook-receiver', undefined, { authorization: `Bearer ${config.DISPATCHER_API_KEY}` });
+      const entry = listed.body.data.find((q: { recordId: string }) => q.recordId === sent.webhookId);
+      expect(entry.payload.text).toBe(JSON.stringify(payload));
+      expect((await api('GET', `/v1/orders/${id}`)).body.status).toBe('pending_payment');
+      // Sent again, it is not quarantined twice.
+      expect(JSON.parse((await deliver(payload, { webhookId: sent.webhookId })).body).result).toBe('quarantined');
+      const again = await api('GET', '/v1/quarantine?worker=webhook-receiver', undefined, { authorization: `Bearer ${config.DISPATCHER_API_KEY}` });
+      expect(again.body.data.filter((q: { recordId: string }) => q.recordId === sent.webhookId)).toHaveLength(1);
     });
 
     it('accepts timestamps 290 s off either way', async () => {
@@ -270,6 +299,66 @@ describe('payment webhooks', () => {
         expect(sent.status).toBe(200);
       }
     });
+  });
+});
+
+describe('payment integrity: a webhook only pays the order it belongs to', () => {
+  it.each([
+    ["another payment naming the order", { id: 'pay_attacker', amount: 1, amountCaptured: 1 }, "payment pay_attacker is not this order's payment"],
+    ['its own payment for another amount', { amount: 1, amountCaptured: 1 }, 'is for 1 EUR, the order for 3400 EUR'],
+    ['its own payment in another currency', { currency: 'USD' }, 'is for 3400 USD, the order for 3400 EUR'],
+  ])('a declined order is not paid by %s: 200, recorded in its history, status unchanged', async (_case, extra, reason) => {
+    const id = await placeOrder();
+    expect((await deliver(event(id, 2, 'failed', 'payment.failed', { failureCode: 'card_declined', amountCaptured: 0 }))).status).toBe(200);
+    const sent = await deliver(event(id, 3, 'succeeded', 'payment.succeeded', extra));
+    expect(sent.status).toBe(200);
+    expect(JSON.parse(sent.body)).toEqual({ result: 'mismatch', reason: expect.stringContaining(reason) });
+    const { body } = await api('GET', `/v1/orders/${id}`);
+    expect(body.status).toBe('payment_failed');
+    expect(body.history.at(-1)).toMatchObject({ status: 'payment_failed', cause: 'payment_mismatch', detail: expect.stringContaining(reason), webhookId: sent.webhookId });
+  });
+
+  it('asks for a retry (409) while the payment request is still on its way, then applies it', async () => {
+    paymentServiceUp = false;
+    try {
+      const placed = await api('POST', '/v1/orders', order);
+      const early = event(placed.body.id, 2, 'succeeded', 'payment.succeeded');
+      const sent = await deliver(early);
+      expect([sent.status, JSON.parse(sent.body).error.code]).toEqual([409, 'payment_not_recorded_yet']);
+      paymentServiceUp = true;
+      await waitFor(async () => (await api('GET', `/v1/orders/${placed.body.id}`)).body.paymentId !== null, { timeoutMs: 10_000, description: 'the payment id' });
+      expect(JSON.parse((await deliver(early, { webhookId: sent.webhookId })).body)).toEqual({ result: 'applied', status: 'paid' });
+    } finally {
+      paymentServiceUp = true;
+    }
+  });
+});
+
+describe('the payment-request worker', () => {
+  it.each([
+    ['a 201 that is not JSON', 'tok_stub_not_json', /not a JSON object/],
+    ['a 201 for another amount', 'tok_stub_other_amount', /another order, amount or currency/],
+  ])('sets aside a request answered with %s; the order says why, and other orders go on', async (_case, token, reason) => {
+    const placed = await api('POST', '/v1/orders', { ...order, paymentMethod: token });
+    const good = await placeOrder();
+    const history = await waitFor(
+      async () => {
+        const { body } = await api('GET', `/v1/orders/${placed.body.id}`);
+        return body.history.find((h: { cause: string }) => h.cause === 'payment_request_quarantined');
+      },
+      { timeoutMs: 10_000, description: 'the request set aside' },
+    );
+    expect(history.detail).toMatch(reason);
+    const { body } = await api('GET', `/v1/orders/${placed.body.id}`);
+    expect([body.status, body.paymentId]).toEqual(['pending_payment', null]);
+    expect((await api('GET', `/v1/orders/${good}`)).body.paymentId).toBe(`pay_for_${good}`);
+    const listed = await api('GET', '/v1/quarantine?worker=payment-requests', undefined, { authorization: `Bearer ${config.DISPATCHER_API_KEY}` });
+    expect(listed.body.data.map((q: { recordId: string }) => q.recordId)).toContain(placed.body.id);
+  });
+
+  it('refuses a lone surrogate in a sku with a 400', async () => {
+    const sent = await api('POST', '/v1/orders', '{"items":[{"sku":"\\ud800","quantity":1,"unitPrice":100}],"currency":"EUR","paymentMethod":"tok_visa"}');
+    expect([sent.status, sent.body.error.code]).toEqual([400, 'invalid_characters']);
   });
 });
 
@@ -303,8 +392,15 @@ describe('live status', () => {
 describe('registration with the dispatcher', () => {
   it('rotates the secret: both are accepted during the overlap, then only the new one', async () => {
     expect((await api('POST', '/v1/webhook-registration/rotate-secret')).status).toBe(401);
-    const rotated = await api('POST', '/v1/webhook-registration/rotate-secret', undefined, { authorization: 'Bearer sk_test_dispatcher_0123456789' });
+    const rotations = () => calls.filter((c) => c.url === '/v1/endpoints/ep_stub/secret/rotate').length;
+    const before = rotations();
+    const headers = { authorization: 'Bearer sk_test_dispatcher_0123456789', 'idempotency-key': 'rotate-once' };
+    const rotated = await api('POST', '/v1/webhook-registration/rotate-secret', undefined, headers);
     expect(rotated.status).toBe(200);
+    // Retried with its key after a lost answer, it rotates nothing more and answers the same.
+    const again = await api('POST', '/v1/webhook-registration/rotate-secret', undefined, headers);
+    expect([again.status, again.headers.get('idempotent-replayed'), again.body]).toEqual([200, 'true', rotated.body]);
+    expect(rotations()).toBe(before + 1);
     const [a, b, c] = [await placeOrder(), await placeOrder(), await placeOrder()];
     expect((await deliver(event(a, 2, 'succeeded', 'payment.succeeded'))).status).toBe(200);
     expect((await deliver(event(b, 2, 'succeeded', 'payment.succeeded'), { secrets: [ROTATED] })).status).toBe(200);

@@ -18,6 +18,11 @@ export const configSchema = z.object({
   PAYMENT_PROCESSING_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
   /** Most outbox rows published to Kafka in one batch. */
   OUTBOX_BATCH_SIZE: env.positiveInt(500),
+  /**
+   * Largest produce request the relay sends (the broker's message.max.bytes is 1 MiB by
+   * default); a single event larger than this is quarantined instead of blocking the outbox.
+   */
+  KAFKA_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(100_000_000).default(1_000_000),
   /** Outbox poll interval behind LISTEN/NOTIFY. */
   OUTBOX_POLL_INTERVAL_MS: env.positiveInt(1000),
 });

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { API_KEY } from '@payhook/platform';
+import { API_KEY, IdempotencyKeys, Quarantine, QUARANTINE_CONTROLLER } from '@payhook/platform';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from './config';
 import { DeliveriesController } from './deliveries/deliveries.controller';
 import { DeliveriesService } from './deliveries/deliveries.service';
@@ -14,10 +14,12 @@ export class DispatcherModule {
   static register(config: DispatcherConfig): DynamicModule {
     return {
       module: DispatcherModule,
-      controllers: [EndpointsController, DeliveriesController],
+      controllers: [EndpointsController, DeliveriesController, QUARANTINE_CONTROLLER],
       providers: [
         { provide: DISPATCHER_CONFIG, useValue: config },
         { provide: API_KEY, useValue: config.DISPATCHER_API_KEY },
+        IdempotencyKeys,
+        Quarantine,
         EndpointsService,
         DeliveriesService,
         DeliveryWorker,

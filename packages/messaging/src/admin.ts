@@ -4,6 +4,8 @@ import type { Admin, Kafka } from 'kafkajs';
 export interface TopicSpec {
   topic: string;
   partitions?: number;
+  /** Topic settings such as `max.message.bytes`, applied when the topic is created. */
+  config?: Record<string, string>;
 }
 
 /** Topic management and the broker liveness probe used by health checks. */
@@ -32,7 +34,12 @@ export class MessagingAdmin {
     try {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.partitions ?? 3, replicationFactor: 1 })),
+        topics: missing.map((t) => ({
+          topic: t.topic,
+          numPartitions: t.partitions ?? 3,
+          replicationFactor: 1,
+          configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
+        })),
       });
     } catch (error) {
       // Another process may have created it between the list and the create.

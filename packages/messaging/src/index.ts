@@ -2,3 +2,4 @@ export { createKafka, parseBrokers, type KafkaSettings } from './kafka-client';
 export { MessageProducer, type OutgoingMessage } from './producer';
 export { MessageConsumer, type BatchHandler, type BatchContext, type ConsumerOptions, type IncomingMessage } from './consumer';
 export { MessagingAdmin, type TopicSpec } from './admin';
+export { chunkBySize, isRecordRefused, messageSize } from './message-size';

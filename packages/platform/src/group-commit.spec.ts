@@ -56,4 +56,38 @@ describe('GroupCommit', () => {
     await expect(failing).rejects.toThrow('database gone');
     await expect(later).resolves.toBeUndefined();
   });
+
+  it('rejects only the item that fails on its own; the rest of its batch commits', async () => {
+    const first = deferred();
+    const committed: number[] = [];
+    let calls = 0;
+    const group = new GroupCommit<number>(async (items) => {
+      calls += 1;
+      if (calls === 1) await first.promise;
+      if (items.includes(3)) throw new Error('invalid byte sequence for encoding "UTF8": 0x00');
+      committed.push(...items);
+    });
+    const all = [1, 2, 3, 4, 5].map((n) => group.add(n));
+    first.release();
+    const results = await Promise.allSettled(all);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(committed.sort()).toEqual([1, 2, 4, 5]);
+  });
+
+  it('rejects the whole batch on an error that is not about its items', async () => {
+    const first = deferred();
+    let calls = 0;
+    const group = new GroupCommit<number>(async () => {
+      calls += 1;
+      if (calls === 1) return first.promise;
+      throw Object.assign(new Error('Connection terminated unexpectedly'), { code: '57P01' });
+    });
+    const lone = group.add(0);
+    const all = [1, 2, 3].map((n) => group.add(n));
+    first.release();
+    await lone;
+    const results = await Promise.allSettled(all);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(calls).toBe(2); // not split: one try for the batch
+  });
 });

@@ -1,11 +1,22 @@
+import { runIsolated } from './poison';
+
+interface Waiter<T> {
+  item: T;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * Group commit: items added while a flush is running wait and go together in the next
  * one, so one transaction records many of them under load, and a lone item at rest is
  * flushed at once (no timer, no added latency). `add` resolves when its item's flush has
  * committed and rejects if that flush failed, so callers keep their at-least-once logic.
+ * One bad item never fails its batch: a failed flush is split (runIsolated) until the
+ * items that fail on their own are found, and only those are rejected, with their error;
+ * an error that is not about the items (the database is away) rejects the whole batch.
  */
 export class GroupCommit<T> {
-  private waiting: Array<{ item: T; resolve: () => void; reject: (error: unknown) => void }> = [];
+  private waiting: Array<Waiter<T>> = [];
   private flushing = false;
 
   constructor(
@@ -26,9 +37,15 @@ export class GroupCommit<T> {
       while (this.waiting.length > 0) {
         const batch = this.waiting.splice(0, this.maxBatch);
         try {
-          await this.flush(batch.map((w) => w.item));
-          for (const w of batch) w.resolve();
+          await runIsolated(batch, {
+            run: async (part) => {
+              await this.flush(part.map((w) => w.item));
+              for (const w of part) w.resolve();
+            },
+            setAside: async (w, _reason, error) => w.reject(error),
+          });
         } catch (error) {
+          // Rejecting an item already resolved is a no-op: only those not yet committed fail.
           for (const w of batch) w.reject(error);
         }
       }

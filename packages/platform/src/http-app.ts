@@ -6,7 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { ErrorFilter } from './errors';
 import { NestPinoLogger, requestLogging } from './logger';
-import { rejectNulCharacters } from './nul-guard';
+import { rejectUnstorableInput } from './input-guard';
 
 export interface HttpAppOptions {
   title: string;
@@ -20,7 +20,7 @@ export interface HttpAppOptions {
 
 /**
  * Creates a Nest HTTP app with Payhook's common behaviour: pino logs, one JSON error
- * shape, a body size limit, no NUL characters, the raw body kept for signature checks and OpenAPI at /docs.
+ * shape, a body size limit, nothing Postgres cannot store, the raw body kept for signature checks and OpenAPI at /docs.
  * Signals are handled by `serve` (startup.ts).
  */
 export async function createHttpApp(module: Type | DynamicModule, options: HttpAppOptions): Promise<INestApplication> {
@@ -32,7 +32,7 @@ export async function createHttpApp(module: Type | DynamicModule, options: HttpA
   app.useLogger(new NestPinoLogger(options.logger));
   if (options.logger.isLevelEnabled('info')) app.use(requestLogging(options.logger));
   app.useBodyParser('json', { limit: options.bodyLimit ?? '100kb', type: ['application/json', 'application/*+json'] });
-  app.use(rejectNulCharacters);
+  app.use(rejectUnstorableInput);
   app.useGlobalFilters(new ErrorFilter(options.logger));
   app.disable('x-powered-by');
   app.set('trust proxy', false);

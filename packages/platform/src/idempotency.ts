@@ -1,7 +1,17 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import { ApiError } from './errors';
+import { createParamDecorator, Inject, Injectable, type ExecutionContext } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { DataSource, type EntityManager } from 'typeorm';
+import { ApiError } from './errors';
+
+/** The request's Idempotency-Key header (undefined without one), for every mutating route. */
+export const IdempotencyKey = createParamDecorator((_data: unknown, context: ExecutionContext): string | undefined => {
+  const value = context.switchToHttp().getRequest<Request>().headers['idempotency-key'];
+  return Array.isArray(value) ? value.join(', ') : value;
+});
+
+/** A key left without an answer this long (its process died mid-request) may be taken again. */
+const ABANDONED_AFTER_SECONDS = 300;
 
 export interface StoredResponse<T> {
   status: number;
@@ -37,10 +47,7 @@ export class IdempotencyKeys {
     if (key === undefined) {
       return { ...(await this.dataSource.transaction(work)), replayed: false };
     }
-    if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
-      throw new ApiError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 visible ASCII characters.');
-    }
-    const hash = requestHash(request);
+    const hash = this.checkedHash(key, request);
     return this.dataSource.transaction(async (manager) => {
       const inserted: unknown[] = await manager.query(
         'INSERT INTO idempotency_keys (key, request_hash) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key',
@@ -57,12 +64,92 @@ export class IdempotencyKeys {
         return { status: previous.response_status, body: previous.response_body as T, replayed: true };
       }
       const result = await work(manager);
-      await manager.query('UPDATE idempotency_keys SET response_status = $2, response_body = $3 WHERE key = $1', [
-        key,
-        result.status,
-        JSON.stringify(result.body),
-      ]);
+      await this.store(manager, key, result);
       return { ...result, replayed: false };
     });
+  }
+
+  /**
+   * `run` for a route: `request` names the route and its parameters as well as the body (the
+   * same key on another payment is another request), the answer's status is set, and a
+   * replay is marked with `Idempotent-Replayed: true`.
+   */
+  async respond<T>(
+    response: Response,
+    key: string | undefined,
+    request: Record<string, unknown>,
+    status: number,
+    work: (manager: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    const result = await this.run(key, request, async (manager) => ({ status, body: await work(manager) }));
+    response.status(result.status);
+    if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    return result.body;
+  }
+
+  /**
+   * For work that makes a network call, which must not run inside a transaction holding
+   * the key's row lock: the key is claimed and committed first, the work runs, and its
+   * answer is stored after. A second request with the key while the first runs gets 409
+   * `idempotency_key_in_use`; a key whose work failed is released; one abandoned by a
+   * crash may be taken again after ABANDONED_AFTER_SECONDS.
+   */
+  async respondAround<T>(
+    response: Response,
+    key: string | undefined,
+    request: Record<string, unknown>,
+    status: number,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    if (key === undefined) {
+      response.status(status);
+      return work();
+    }
+    const hash = this.checkedHash(key, request);
+    const claimed: unknown[] = await this.dataSource.query(
+      `INSERT INTO idempotency_keys (key, request_hash) VALUES ($1, $2)
+       ON CONFLICT (key) DO UPDATE SET created_at = now()
+         WHERE idempotency_keys.response_status IS NULL AND idempotency_keys.request_hash = EXCLUDED.request_hash
+           AND idempotency_keys.created_at < now() - $3 * interval '1 second'
+       RETURNING key`,
+      [key, hash, ABANDONED_AFTER_SECONDS],
+    );
+    if (claimed.length === 0) {
+      const [previous] = await this.dataSource.query('SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE key = $1', [key]);
+      if (previous && previous.request_hash !== hash) {
+        throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');
+      }
+      if (!previous || previous.response_status === null) {
+        throw new ApiError(409, 'idempotency_key_in_use', 'A request with this Idempotency-Key is still in progress; try again shortly.');
+      }
+      response.status(previous.response_status);
+      response.setHeader('Idempotent-Replayed', 'true');
+      return previous.response_body as T;
+    }
+    let body: T;
+    try {
+      body = await work();
+    } catch (error) {
+      await this.dataSource.query('DELETE FROM idempotency_keys WHERE key = $1 AND response_status IS NULL', [key]);
+      throw error;
+    }
+    await this.store(this.dataSource.manager, key, { status, body });
+    response.status(status);
+    return body;
+  }
+
+  private checkedHash(key: string, request: unknown): string {
+    if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
+      throw new ApiError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 visible ASCII characters.');
+    }
+    return requestHash(request);
+  }
+
+  private async store(manager: EntityManager, key: string, result: { status: number; body: unknown }): Promise<void> {
+    await manager.query('UPDATE idempotency_keys SET response_status = $2, response_body = $3 WHERE key = $1', [
+      key,
+      result.status,
+      result.body === undefined ? null : JSON.stringify(result.body),
+    ]);
   }
 }

@@ -13,3 +13,6 @@ export * from './auth';
 export * from './validation';
 export * from './idempotency';
 export * from './group-commit';
+export * from './poison';
+export * from './bytes';
+export * from './quarantine';

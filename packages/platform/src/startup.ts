@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import type { z } from 'zod';
 import { ConfigError, loadConfig } from './config';
@@ -40,6 +41,8 @@ export function serve<S extends z.ZodTypeAny>(options: {
 
 /** How long a SIGTERM'd app may take to finish in-flight work before it is forced out. */
 const SHUTDOWN_DEADLINE_MS = 25_000;
+/** How long requests already in flight get before every connection (SSE streams too) is cut. */
+const CONNECTION_GRACE_MS = 5_000;
 
 /**
  * Graceful shutdown: on SIGTERM or SIGINT, app.close() runs every module's destroy and
@@ -48,8 +51,17 @@ const SHUTDOWN_DEADLINE_MS = 25_000;
  * would read as "killed"; a supervisor should see a clean exit instead.
  */
 function closeOnSignal(service: string, app: INestApplication): void {
+  const server = app.getHttpServer() as Server;
+  let closing = false;
+  // A busy keep-alive client would otherwise keep its connection, and the server, open for ever.
+  server.prependListener('request', (_request, response) => {
+    if (closing) response.setHeader('connection', 'close');
+  });
   const shutdown = (signal: NodeJS.Signals) => {
     process.stderr.write(`${service}: ${signal} received, shutting down\n`);
+    closing = true;
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), CONNECTION_GRACE_MS).unref();
     setTimeout(() => {
       process.stderr.write(`${service}: still busy after ${SHUTDOWN_DEADLINE_MS} ms, exiting\n`);
       process.exit(1);

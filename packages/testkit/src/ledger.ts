@@ -16,6 +16,8 @@ export interface Ledger {
   lostEvents: number;
   duplicatePayments: number;
   duplicateOrderChanges: number;
+  /** Records the three apps' workers set aside (poison), counted apart from the good ones. */
+  quarantined: number;
   faults: Record<string, number>;
 }
 
@@ -44,7 +46,16 @@ export async function settledOrders(stack: TestStack, expected: Map<string, stri
 /** Reads the ledger from the three apps' databases once the run has settled. */
 export async function collectLedger(stack: TestStack, input: LedgerInput): Promise<Ledger> {
   const [registration] = await stack.query<{ endpoint_id: string }>('order-service', 'SELECT endpoint_id FROM webhook_registration');
-  const published = await stack.query<{ event_id: string }>('payment-service', 'SELECT event_id::text FROM events');
+  // An event set aside (its payment's processing, or its publication) is quarantined, not lost.
+  const published = await stack.query<{ event_id: string }>(
+    'payment-service',
+    `SELECT event_id::text FROM events e WHERE NOT EXISTS (
+       SELECT 1 FROM quarantine q WHERE (q.worker = 'processing' AND q.record_id = e.stream_id) OR (q.worker = 'outbox-relay' AND q.record_id = e.event_id::text))`,
+  );
+  let quarantined = 0;
+  for (const app of ['payment-service', 'webhook-dispatcher', 'order-service'] as const) {
+    quarantined += await stack.count(app, 'SELECT count(*) AS n FROM quarantine');
+  }
   const delivered = new Set(
     (
       await stack.query<{ event_id: string }>('webhook-dispatcher', `SELECT event_id FROM deliveries WHERE endpoint_id = $1 AND status = 'delivered'`, [
@@ -70,6 +81,7 @@ export async function collectLedger(stack: TestStack, input: LedgerInput): Promi
       'order-service',
       'SELECT count(*) AS n FROM (SELECT order_id, status FROM order_history GROUP BY order_id, status HAVING count(*) > 1) AS twice',
     ),
+    quarantined,
     faults: input.faults ?? {},
   };
 }
@@ -84,6 +96,7 @@ export function formatLedger(title: string, ledger: Ledger): string {
     ['duplicate deliveries seen by order-service', ledger.duplicateDeliveriesSeen],
     ['LOST (orders not settled + events not delivered)', lost(ledger)],
     ['DUPLICATE EFFECTS (second payments + changes applied twice)', duplicateEffects(ledger)],
+    ['records quarantined (poison, set aside with a reason)', ledger.quarantined],
     ...Object.entries(ledger.faults).map(([kind, n]): [string, number] => [`faults: ${kind}`, n]),
   ];
   const width = Math.max(...rows.map(([label]) => label.length));

@@ -17,6 +17,12 @@ export interface AppProcessOptions {
   startTimeoutMs?: number;
 }
 
+/** Every app process still alive: killed when the test process exits, however it exits. */
+const spawned = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of spawned) child.kill('SIGKILL');
+});
+
 /** One of Payhook's apps as a real child process (node apps/<app>/dist/main.js). */
 export class AppProcess {
   private child?: ChildProcess;
@@ -44,7 +50,13 @@ export class AppProcess {
       child.stderr?.pipe(file);
     }
     this.child = child;
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    spawned.add(child);
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code) => {
+        spawned.delete(child);
+        resolve(code);
+      }),
+    );
     await waitFor(
       async () => {
         if (!this.running) throw new Error(`${app} exited with code ${child.exitCode}`);

@@ -22,7 +22,8 @@ export interface Reply {
   status?: number;
   delayMs?: number;
   headers?: Record<string, string>;
-  body?: string;
+  /** Any bytes: a Buffer for a binary, UTF-16 or NUL-laden reply. */
+  body?: string | Buffer;
 }
 
 export type Responder = (webhook: Omit<ReceivedWebhook, 'answered'>) => Reply;

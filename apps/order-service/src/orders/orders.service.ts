@@ -21,6 +21,8 @@ export interface Order {
 export interface OrderChange {
   status: OrderStatus;
   cause: string;
+  /** Why, where the cause needs it (a payment that did not match, a request set aside). */
+  detail: string | null;
   eventId: string | null;
   webhookId: string | null;
   paymentVersion: number | null;
@@ -74,13 +76,14 @@ export class OrdersService {
   async get(id: string): Promise<Order & { history: OrderChange[] }> {
     const [row]: OrderRow[] = await this.dataSource.query('SELECT * FROM orders WHERE id = $1', [id]);
     if (!row) throw new ApiError(404, 'order_not_found', 'No such order.');
-    const history: Array<{ status: OrderStatus; cause: string; event_id: string | null; webhook_id: string | null; payment_version: number | null; at: Date }> =
-      await this.dataSource.query('SELECT status, cause, event_id, webhook_id, payment_version, at FROM order_history WHERE order_id = $1 ORDER BY id', [id]);
+    const history: Array<{ status: OrderStatus; cause: string; detail: string | null; event_id: string | null; webhook_id: string | null; payment_version: number | null; at: Date }> =
+      await this.dataSource.query('SELECT status, cause, detail, event_id, webhook_id, payment_version, at FROM order_history WHERE order_id = $1 ORDER BY id', [id]);
     return {
       ...toOrder(row),
       history: history.map((h) => ({
         status: h.status,
         cause: h.cause,
+        detail: h.detail,
         eventId: h.event_id,
         webhookId: h.webhook_id,
         paymentVersion: h.payment_version,

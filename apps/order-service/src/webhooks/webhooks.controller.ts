@@ -1,10 +1,10 @@
-import { Controller, Headers, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Headers, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { parsePaymentEvent } from '@payhook/contracts';
-import { ApiError, BearerAuthGuard } from '@payhook/platform';
+import { ApiError, BearerAuthGuard, IdempotencyKey, IdempotencyKeys } from '@payhook/platform';
 import { verify } from '@payhook/webhook-signature';
 import type { RawBodyRequest } from '@nestjs/common';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { PaymentWebhooks } from './payment-webhooks';
 import { WebhookRegistration } from './webhook-registration';
 import { WebhookSecrets } from './webhook-secrets';
@@ -16,6 +16,7 @@ export class WebhooksController {
     private readonly secrets: WebhookSecrets,
     private readonly webhooks: PaymentWebhooks,
     private readonly registration: WebhookRegistration,
+    private readonly idempotency: IdempotencyKeys,
   ) {}
 
   @Post('webhooks/payments')
@@ -28,15 +29,16 @@ export class WebhooksController {
     const body = request.rawBody ?? Buffer.alloc(0);
     const verification = verify(body, request.headers, { secrets });
     if (!verification.ok) throw new ApiError(401, 'invalid_signature', `The webhook signature does not verify (${verification.reason}).`);
+    // Signed by the dispatcher, so sending it again would bring the same bytes: set aside, not refused.
     let json: unknown;
     try {
       json = JSON.parse(body.toString('utf8'));
     } catch {
-      throw new ApiError(400, 'invalid_json', 'The webhook body is not valid JSON.');
+      return this.webhooks.setAside(webhookId as string, 'the webhook body is not valid JSON', body);
     }
     const event = parsePaymentEvent(json);
-    if (!event.ok) throw new ApiError(400, 'invalid_event', `The webhook body is not a payment event: ${event.error}.`);
-    return this.webhooks.apply(webhookId as string, event.value);
+    if (!event.ok) return this.webhooks.setAside(webhookId as string, `the webhook body is not a payment event: ${event.error}`, body);
+    return this.webhooks.apply(webhookId as string, event.value, body);
   }
 
   @Post('v1/webhook-registration/rotate-secret')
@@ -44,7 +46,9 @@ export class WebhooksController {
   @ApiBearerAuth()
   @UseGuards(BearerAuthGuard)
   @ApiOperation({ summary: 'Rotate the webhook secret at the dispatcher (Bearer DISPATCHER_API_KEY); the old one stays valid for the overlap' })
-  rotate() {
-    return this.registration.rotate();
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  rotate(@IdempotencyKey() key: string | undefined, @Res({ passthrough: true }) response: Response) {
+    // The rotation calls the dispatcher, so the key is claimed around the call, not held in a transaction.
+    return this.idempotency.respondAround(response, key, { route: 'rotate-webhook-secret' }, 200, () => this.registration.rotate());
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { MessageProducer } from '@payhook/messaging';
-import { databaseUrl, KAFKA, LOGGER, WorkerLoop } from '@payhook/platform';
+import { chunkBySize, isRecordRefused, MessageProducer, messageSize, type OutgoingMessage } from '@payhook/messaging';
+import { databaseUrl, KAFKA, LOGGER, Quarantine, runIsolated, WorkerLoop } from '@payhook/platform';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -18,11 +18,17 @@ interface OutboxRow {
   payload: unknown;
 }
 
+type Outgoing = OutgoingMessage & { row: OutboxRow };
+
 /**
  * Publishes outbox rows to Kafka in id order and deletes them once acknowledged, in one
  * transaction. It reads by presence, not by an id watermark, so a row whose transaction
  * committed late is never skipped. A crash between send and commit re-sends: consumers
  * dedupe by event id. While Kafka is down rows wait here; payments are still accepted.
+ *
+ * Requests are cut to KAFKA_MAX_MESSAGE_BYTES. An event that can never fit, or that the
+ * broker refuses on its own (found by splitting a refused batch), is quarantined with its
+ * payload and leaves the outbox, so it never stops the events behind it.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
@@ -34,6 +40,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(KAFKA) kafka: Kafka,
     @Inject(LOGGER) logger: Logger,
     @Inject(PAYMENT_CONFIG) private readonly config: PaymentConfig,
+    private readonly quarantine: Quarantine,
   ) {
     this.producer = new MessageProducer(kafka);
     this.loop = new WorkerLoop({
@@ -65,20 +72,35 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         [this.config.OUTBOX_BATCH_SIZE],
       );
       if (rows.length === 0) return 0;
-      const byTopic = new Map<string, OutboxRow[]>();
-      for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
-      for (const [topic, topicRows] of byTopic) {
-        await this.producer.send(
-          topic,
-          topicRows.map((r) => ({
-            key: r.message_key,
-            value: JSON.stringify(r.payload),
-            headers: { 'event-id': r.event_id, 'event-type': r.event_type },
-          })),
-        );
+      const messages: Outgoing[] = rows.map((row) => ({
+        row,
+        key: row.message_key,
+        value: JSON.stringify(row.payload),
+        headers: { 'event-id': row.event_id, 'event-type': row.event_type },
+      }));
+      const setAside = (message: Outgoing, reason: string) =>
+        this.quarantine.setAside({ worker: 'outbox-relay', recordId: message.row.event_id, reason, payload: message.value }, manager);
+      const maxBytes = this.config.KAFKA_MAX_MESSAGE_BYTES;
+      for (const message of messages.filter((m) => messageSize(m) > maxBytes)) {
+        await setAside(message, `the event takes ${messageSize(message)} bytes, over KAFKA_MAX_MESSAGE_BYTES=${maxBytes}`);
       }
+      await runIsolated(
+        messages.filter((m) => messageSize(m) <= maxBytes),
+        { run: (batch) => this.send(batch), setAside, isTransient: (error) => !isRecordRefused(error) },
+      );
       await manager.query('DELETE FROM outbox WHERE id = ANY($1)', [rows.map((r) => r.id)]);
       return rows.length;
     });
+  }
+
+  /** In id order, per topic, in requests that fit the broker's limit. */
+  private async send(messages: Outgoing[]): Promise<void> {
+    const byTopic = new Map<string, Outgoing[]>();
+    for (const message of messages) byTopic.set(message.row.topic, [...(byTopic.get(message.row.topic) ?? []), message]);
+    for (const [topic, topicMessages] of byTopic) {
+      for (const chunk of chunkBySize(topicMessages, this.config.KAFKA_MAX_MESSAGE_BYTES)) {
+        await this.producer.send(topic, chunk.map(({ key, value, headers }) => ({ key, value, headers })));
+      }
+    }
   }
 }

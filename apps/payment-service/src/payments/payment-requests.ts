@@ -3,6 +3,8 @@ import { normalizePaymentMethod } from './domain/test-cards';
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 const MAX_AMOUNT = 99_999_999;
+/** Payment metadata: at most 20 keys of 1–40 characters, values of at most 500 (as Stripe's). */
+export const METADATA_LIMITS = { keys: 20, keyLength: 40, valueLength: 500 } as const;
 
 const amount = z.number({ invalid_type_error: 'must be an integer number of minor units' })
   .int('must be an integer number of minor units')
@@ -27,8 +29,11 @@ export const createPaymentSchema = z
       }),
     captureMethod: z.enum(['automatic', 'manual']).default('automatic'),
     metadata: z
-      .record(z.string().max(500))
-      .refine((m) => Object.keys(m).length <= 20, 'has more than 20 keys')
+      .record(
+        z.string().min(1, 'keys must not be empty').max(METADATA_LIMITS.keyLength, `keys must be at most ${METADATA_LIMITS.keyLength} characters`),
+        z.string().max(METADATA_LIMITS.valueLength, `values must be at most ${METADATA_LIMITS.valueLength} characters`),
+      )
+      .refine((m) => Object.keys(m).length <= METADATA_LIMITS.keys, `has more than ${METADATA_LIMITS.keys} keys`)
       .default({}),
   })
   .strict();

@@ -1,7 +1,8 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { PaymentSnapshot } from '@payhook/contracts';
-import { BearerAuthGuard, IdempotencyKeys, ZodPipe } from '@payhook/platform';
+import { BearerAuthGuard, IdempotencyKey, IdempotencyKeys, ZodPipe } from '@payhook/platform';
+import type { EntityManager } from 'typeorm';
 import type { Response } from 'express';
 import { z } from 'zod';
 import {
@@ -30,16 +31,11 @@ export class PaymentsController {
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async create(
     @Body(new ZodPipe(createPaymentSchema)) request: CreatePaymentRequest,
-    @Headers('idempotency-key') key: string | undefined,
+    @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<PaymentSnapshot> {
-    const result = await this.idempotency.run(key, request, async (manager) => ({
-      status: 201,
-      body: await this.payments.create(manager, request),
-    }));
-    response.status(result.status);
-    if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
-    return result.body;
+    // The body alone identifies a creation, so keys stored before routes were named still replay.
+    return this.idempotency.respond(response, key, request, 201, (manager) => this.payments.create(manager, request));
   }
 
   @Get()
@@ -63,21 +59,49 @@ export class PaymentsController {
   @Post(':id/capture')
   @HttpCode(200)
   @ApiOperation({ summary: 'Capture an authorized payment (captureMethod "manual")' })
-  capture(@Param('id') id: string, @Body(new ZodPipe(captureSchema, 'body', true)) body: z.infer<typeof captureSchema>) {
-    return this.payments.capture(id, body.amount);
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  capture(
+    @Param('id') id: string,
+    @Body(new ZodPipe(captureSchema, 'body', true)) body: z.infer<typeof captureSchema>,
+    @IdempotencyKey() key: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return this.command(response, key, { route: 'capture', id, body }, (manager) => this.payments.capture(manager, id, body.amount));
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel a payment that is processing or awaiting capture' })
-  cancel(@Param('id') id: string, @Body(new ZodPipe(cancelSchema, 'body', true)) _body: z.infer<typeof cancelSchema>) {
-    return this.payments.cancel(id);
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  cancel(
+    @Param('id') id: string,
+    @Body(new ZodPipe(cancelSchema, 'body', true)) body: z.infer<typeof cancelSchema>,
+    @IdempotencyKey() key: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return this.command(response, key, { route: 'cancel', id, body }, (manager) => this.payments.cancel(manager, id));
   }
 
   @Post(':id/refunds')
   @HttpCode(200)
   @ApiOperation({ summary: 'Refund all or part of what was captured' })
-  refund(@Param('id') id: string, @Body(new ZodPipe(refundSchema, 'body', true)) body: z.infer<typeof refundSchema>) {
-    return this.payments.refund(id, body.amount);
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  refund(
+    @Param('id') id: string,
+    @Body(new ZodPipe(refundSchema, 'body', true)) body: z.infer<typeof refundSchema>,
+    @IdempotencyKey() key: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return this.command(response, key, { route: 'refund', id, body }, (manager) => this.payments.refund(manager, id, body.amount));
+  }
+
+  /** A command with its Idempotency-Key, run again when it lost a race on the payment's stream. */
+  private command(
+    response: Response,
+    key: string | undefined,
+    request: Record<string, unknown>,
+    work: (manager: EntityManager) => Promise<PaymentSnapshot>,
+  ): Promise<PaymentSnapshot> {
+    return this.payments.retryingConflicts(() => this.idempotency.respond(response, key, request, 200, work));
   }
 }

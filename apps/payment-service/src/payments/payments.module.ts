@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { API_KEY, IdempotencyKeys } from '@payhook/platform';
+import { API_KEY, IdempotencyKeys, Quarantine, QUARANTINE_CONTROLLER } from '@payhook/platform';
 import { PAYMENT_CONFIG, type PaymentConfig } from '../config';
 import { EventStore } from '../event-store/event-store';
 import { OutboxRelay } from '../outbox/outbox-relay';
@@ -13,12 +13,13 @@ export class PaymentsModule {
   static register(config: PaymentConfig): DynamicModule {
     return {
       module: PaymentsModule,
-      controllers: [PaymentsController],
+      controllers: [PaymentsController, QUARANTINE_CONTROLLER],
       providers: [
         { provide: PAYMENT_CONFIG, useValue: config },
         { provide: API_KEY, useValue: config.PAYMENT_API_KEY },
         EventStore,
         IdempotencyKeys,
+        Quarantine,
         PaymentsService,
         ProcessingScheduler,
         ProcessingWorker,

@@ -23,7 +23,7 @@ function snapshotOf(stream: LoadedStream): PaymentSnapshot {
   return toSnapshot(stream.state, stream.version, first.createdAt, last.createdAt);
 }
 
-/** Use cases: load the stream, decide, append; a lost race is retried on the new state. */
+/** Use cases: load the stream, decide, append; a lost race is retried on the new state (retryingConflicts). */
 @Injectable()
 export class PaymentsService {
   constructor(
@@ -60,27 +60,29 @@ export class PaymentsService {
     return Promise.all(rows.map((r) => this.get(r.stream_id)));
   }
 
-  capture(paymentId: string, amount?: number): Promise<PaymentSnapshot> {
-    return this.handle(paymentId, { type: 'capture', amount });
+  capture(manager: EntityManager, paymentId: string, amount?: number): Promise<PaymentSnapshot> {
+    return this.handle(manager, paymentId, { type: 'capture', amount });
   }
 
-  cancel(paymentId: string): Promise<PaymentSnapshot> {
-    return this.handle(paymentId, { type: 'cancel' });
+  cancel(manager: EntityManager, paymentId: string): Promise<PaymentSnapshot> {
+    return this.handle(manager, paymentId, { type: 'cancel' });
   }
 
-  refund(paymentId: string, amount?: number): Promise<PaymentSnapshot> {
-    return this.handle(paymentId, { type: 'refund', refundId: `re_${randomUUID().replace(/-/g, '')}`, amount });
+  refund(manager: EntityManager, paymentId: string, amount?: number): Promise<PaymentSnapshot> {
+    return this.handle(manager, paymentId, { type: 'refund', refundId: `re_${randomUUID().replace(/-/g, '')}`, amount });
   }
 
-  /** Runs a command on one payment; retried on a concurrency conflict, 409 if it keeps losing. */
-  async handle(paymentId: string, command: PaymentCommand, attempts = 3): Promise<PaymentSnapshot> {
+  /** Runs a command on one payment inside the caller's transaction (its idempotency key shares it). */
+  async handle(manager: EntityManager, paymentId: string, command: PaymentCommand): Promise<PaymentSnapshot> {
+    const stream = await this.store.load(paymentId, manager);
+    return snapshotOf(await this.store.append(manager, stream, this.decideOrThrow(command, stream)));
+  }
+
+  /** Runs work again when it lost a race on a stream (another writer appended first); 409 if it keeps losing. */
+  async retryingConflicts<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction(async (manager) => {
-          const stream = await this.store.load(paymentId, manager);
-          const events = this.decideOrThrow(command, stream);
-          return snapshotOf(await this.store.append(manager, stream, events));
-        });
+        return await work();
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;
         if (attempt >= attempts) {

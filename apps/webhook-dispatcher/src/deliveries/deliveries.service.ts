@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiError } from '@payhook/platform';
-import { DataSource } from 'typeorm';
-import type { ListDeliveriesQuery, RecoverRequest } from './delivery-requests';
+import { ApiError, readableBytes } from '@payhook/platform';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { DeliveryStatus, ListDeliveriesQuery, RecoverRequest } from './delivery-requests';
 import { DeliveryWorker } from './delivery-worker';
 
 export interface Delivery {
@@ -9,7 +9,7 @@ export interface Delivery {
   endpointId: string;
   eventId: string;
   eventType: string;
-  status: 'pending' | 'delivered' | 'failed';
+  status: DeliveryStatus;
   attempts: number;
   nextAttemptAt: string | null;
   lastStatusCode: number | null;
@@ -23,7 +23,10 @@ export interface Attempt {
   statusCode: number | null;
   durationMs: number;
   error: string | null;
+  /** The reply's first bytes as UTF-8 text (U+FFFD where they are not UTF-8). */
   responseBody: string | null;
+  /** The same bytes exactly, base64-encoded. */
+  responseBodyBase64: string | null;
 }
 
 interface DeliveryRow {
@@ -78,7 +81,7 @@ export class DeliveriesService {
   async get(id: string): Promise<Delivery & { attemptLog: Attempt[] }> {
     const [row]: DeliveryRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM deliveries WHERE id = $1`, [id]);
     if (!row) throw new ApiError(404, 'delivery_not_found', 'No such delivery.');
-    const attempts: Array<{ attempted_at: Date; status_code: number | null; duration_ms: number; error: string | null; response_body: string | null }> =
+    const attempts: Array<{ attempted_at: Date; status_code: number | null; duration_ms: number; error: string | null; response_body: Buffer | null }> =
       await this.dataSource.query(
         'SELECT attempted_at, status_code, duration_ms, error, response_body FROM delivery_attempts WHERE delivery_id = $1 ORDER BY id',
         [id],
@@ -90,7 +93,7 @@ export class DeliveriesService {
         statusCode: a.status_code,
         durationMs: a.duration_ms,
         error: a.error,
-        responseBody: a.response_body,
+        ...(a.response_body ? { responseBody: readableBytes(a.response_body).text, responseBodyBase64: a.response_body.toString('base64') } : { responseBody: null, responseBodyBase64: null }),
       })),
     };
   }
@@ -99,8 +102,8 @@ export class DeliveriesService {
    * Sends a delivery again now, whatever its status: same webhook-id, fresh timestamp and
    * signature. If that attempt fails, the rest of its retry schedule applies.
    */
-  async retry(id: string): Promise<Delivery> {
-    const [[row]]: [DeliveryRow[], number] = await this.dataSource.query(
+  async retry(manager: EntityManager, id: string): Promise<Delivery> {
+    const [[row]]: [DeliveryRow[], number] = await manager.query(
       `UPDATE deliveries d SET status = 'pending', next_attempt_at = now(), lease_until = NULL, updated_at = now()
        FROM endpoints e WHERE d.id = $1 AND e.id = d.endpoint_id AND e.status = 'enabled'
        RETURNING ${COLUMNS.split(', ').map((c) => `d.${c}`).join(', ')}`,
@@ -110,33 +113,31 @@ export class DeliveriesService {
       await this.get(id); // 404 when it does not exist
       throw new ApiError(409, 'endpoint_disabled', 'The delivery\'s endpoint is disabled; enable it first (PATCH status "enabled").');
     }
-    this.wake();
     return toDelivery(row);
   }
 
   /** Re-sends an endpoint's failed deliveries created in [since, until). */
-  async recover(endpointId: string, request: RecoverRequest): Promise<{ recovered: number }> {
-    const endpoint = await this.requireEndpoint(endpointId);
+  async recover(manager: EntityManager, endpointId: string, request: RecoverRequest): Promise<{ recovered: number }> {
+    const endpoint = await this.requireEndpoint(endpointId, manager);
     if (endpoint.status !== 'enabled') {
       throw new ApiError(409, 'endpoint_disabled', 'The endpoint is disabled; enable it first (PATCH status "enabled").');
     }
-    const [, recovered]: [unknown, number] = await this.dataSource.query(
+    const [, recovered]: [unknown, number] = await manager.query(
       `UPDATE deliveries SET status = 'pending', next_attempt_at = now(), lease_until = NULL, updated_at = now()
        WHERE endpoint_id = $1 AND status = 'failed' AND created_at >= $2 AND ($3::timestamptz IS NULL OR created_at < $3)`,
       [endpointId, request.since, request.until ?? null],
     );
-    if (recovered > 0) this.wake();
     return { recovered };
   }
 
-  private async requireEndpoint(id: string): Promise<{ status: string }> {
-    const [endpoint] = await this.dataSource.query('SELECT status FROM endpoints WHERE id = $1', [id]);
+  private async requireEndpoint(id: string, manager: EntityManager = this.dataSource.manager): Promise<{ status: string }> {
+    const [endpoint] = await manager.query('SELECT status FROM endpoints WHERE id = $1', [id]);
     if (!endpoint) throw new ApiError(404, 'endpoint_not_found', 'No such endpoint.');
     return endpoint;
   }
 
-  /** This process's worker now, every other instance through NOTIFY. */
-  private wake(): void {
+  /** This process's worker now, every other instance through NOTIFY (after a retry or recover commits). */
+  wake(): void {
     this.worker.kick();
     void this.dataSource.query(`SELECT pg_notify('deliveries', '')`).catch(() => undefined);
   }

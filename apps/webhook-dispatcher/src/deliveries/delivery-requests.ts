@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'quarantined'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export const listDeliveriesQuery = z
   .object({

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { databaseUrl, GroupCommit, LOGGER, WorkerLoop } from '@payhook/platform';
+import { databaseUrl, errorReason, GroupCommit, isTransientError, LOGGER, Quarantine, storableText, WorkerLoop } from '@payhook/platform';
 import { signedHeaders } from '@payhook/webhook-signature';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -16,7 +16,7 @@ interface Success {
   attemptedAt: Date;
   statusCode: number;
   durationMs: number;
-  responseBody?: string;
+  responseBody?: Buffer;
 }
 
 interface ClaimedDelivery {
@@ -85,6 +85,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(DISPATCHER_CONFIG) private readonly config: DispatcherConfig,
+    private readonly quarantine: Quarantine,
   ) {
     // Longer than any attempt can take (with recording), so a live worker keeps its rows.
     this.leaseMs = 2 * config.WEBHOOK_TIMEOUT_MS + 5_000;
@@ -127,14 +128,19 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const claimed = new Map<string, number>();
     for (const row of rows) claimed.set(row.endpoint_id, (claimed.get(row.endpoint_id) ?? 0) + 1);
     for (const [endpoint, count] of claimed) if (count >= (slots[endpoint] ?? cap)) this.saturated.add(endpoint);
+    let nextTokenMs: number | undefined;
     for (const row of rows) {
       const bucket = this.bucketFor(row, now);
       if (bucket && !bucket.take(now)) {
-        await this.postpone(row.id, bucket.waitMs(now));
+        const waitMs = bucket.waitMs(now);
+        await this.postpone(row.id, waitMs);
+        nextTokenMs = Math.min(nextTokenMs ?? waitMs, waitMs);
         continue;
       }
       this.start(row);
     }
+    // Postponed rows are due when the endpoint's next token is: claim then, not at the next poll.
+    if (nextTokenMs !== undefined) setTimeout(() => this.loop.kick(), Math.max(nextTokenMs, 10)).unref();
     return rows.length;
   }
 
@@ -175,10 +181,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       }
     };
     const send = this.deliver(row, release)
-      .catch((error: unknown) => {
-        // The lease runs out and the delivery is sent again: at least once, never lost.
-        this.logger.error({ err: error, deliveryId: row.id }, 'could not record a delivery attempt');
-      })
+      .catch((error: unknown) => this.setAside(row, error))
       .finally(() => {
         this.sends.delete(send);
         release();
@@ -213,7 +216,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       retryAfterMaxMs: this.config.WEBHOOK_RETRY_AFTER_MAX,
     });
     const statusCode = result.kind === 'response' ? result.statusCode : null;
-    const error = result.kind === 'error' ? result.error : isSuccess(result) ? null : `HTTP ${result.statusCode}`;
+    const error = result.kind === 'error' ? storableText(result.error) : isSuccess(result) ? null : `HTTP ${result.statusCode}`;
     await this.dataSource.transaction(async (manager) => {
       const [, updated]: [unknown, number] = await manager.query(
         `UPDATE deliveries SET status = $2, attempts = $3, lease_until = NULL,
@@ -245,6 +248,31 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
+   * An attempt that could not be recorded. If the database is away, the lease runs out and
+   * the delivery is sent again: at least once, never lost. If this delivery's record fails
+   * on its own, it is quarantined (status `quarantined`, the reason kept) rather than
+   * re-sent every lease period for ever; POST /v1/deliveries/:id/retry sends it again.
+   */
+  private async setAside(row: ClaimedDelivery, error: unknown): Promise<void> {
+    if (isTransientError(error)) {
+      this.logger.error({ err: error, deliveryId: row.id }, 'could not record a delivery attempt; the lease brings it back');
+      return;
+    }
+    const reason = `could not record the attempt: ${errorReason(error)}`;
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        await manager.query(
+          `UPDATE deliveries SET status = 'quarantined', last_error = $2, lease_until = NULL, updated_at = now() WHERE id = $1`,
+          [row.id, reason],
+        );
+        await this.quarantine.setAside({ worker: 'delivery-worker', recordId: row.id, reason }, manager);
+      });
+    } catch (failure) {
+      this.logger.error({ err: failure, deliveryId: row.id }, 'could not quarantine a delivery; the lease brings it back');
+    }
+  }
+
+  /**
    * One statement for a batch of 2xx attempts: the deliveries are marked delivered, their
    * attempts logged and their endpoints' failing clocks cleared. A delivery deleted with its
    * endpoint while in flight matches no row and leaves no attempt behind.
@@ -252,7 +280,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private async recordSuccesses(batch: Success[]): Promise<void> {
     await this.dataSource.query(
       `WITH attempt AS (
-         SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::text[])
+         SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::bytea[])
            AS a (delivery_id, attempts, attempted_at, duration_ms, status_code, response_body)
        ), delivered AS (
          UPDATE deliveries d SET status = 'delivered', attempts = a.attempts, lease_until = NULL,

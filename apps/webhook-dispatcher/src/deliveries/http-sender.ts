@@ -12,7 +12,8 @@ export interface SendOptions {
   allowPrivateTargets: boolean;
 }
 
-export type SendResult = AttemptResult & { durationMs: number; responseBody?: string };
+/** The reply's first bytes are kept as bytes: a receiver may answer anything (NUL, UTF-16, binary). */
+export type SendResult = AttemptResult & { durationMs: number; responseBody?: Buffer };
 
 class BlockedTargetError extends Error {}
 
@@ -53,7 +54,7 @@ export function postWebhook(url: string, headers: Record<string, string>, body: 
   const elapsed = () => Math.round(performance.now() - started);
   return new Promise((resolve) => {
     let settled = false;
-    const finish = (result: AttemptResult & { responseBody?: string }) => {
+    const finish = (result: AttemptResult & { responseBody?: Buffer }) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -76,7 +77,7 @@ export function postWebhook(url: string, headers: Record<string, string>, body: 
             kind: 'response',
             statusCode: response.statusCode ?? 0,
             retryAfter: response.headers['retry-after'],
-            responseBody: Buffer.concat(chunks).toString('utf8'),
+            responseBody: Buffer.concat(chunks),
           });
         };
         response.on('data', (chunk: Buffer) => {

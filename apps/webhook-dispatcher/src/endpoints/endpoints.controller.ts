@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { BearerAuthGuard, ZodPipe } from '@payhook/platform';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { BearerAuthGuard, IdempotencyKey, IdempotencyKeys, ZodPipe } from '@payhook/platform';
+import type { Response } from 'express';
 import {
   createEndpointSchema,
   updateEndpointSchema,
@@ -14,18 +15,31 @@ import { EndpointsService } from './endpoints.service';
 @UseGuards(BearerAuthGuard)
 @Controller('v1')
 export class EndpointsController {
-  constructor(private readonly endpoints: EndpointsService) {}
+  constructor(
+    private readonly endpoints: EndpointsService,
+    private readonly idempotency: IdempotencyKeys,
+  ) {}
 
   @Post('endpoints')
   @ApiOperation({ summary: 'Register a webhook endpoint; the answer is the only one, with rotation, that shows its secret' })
-  create(@Body(new ZodPipe(createEndpointSchema)) request: CreateEndpointRequest) {
-    return this.endpoints.create(request);
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  create(
+    @Body(new ZodPipe(createEndpointSchema)) request: CreateEndpointRequest,
+    @IdempotencyKey() key: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return this.idempotency.respond(response, key, { route: 'create-endpoint', request }, 201, (manager) => this.endpoints.create(manager, request));
   }
 
   @Post('webhooks/register')
   @ApiOperation({ summary: 'Same as POST /v1/endpoints' })
-  register(@Body(new ZodPipe(createEndpointSchema)) request: CreateEndpointRequest) {
-    return this.endpoints.create(request);
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  register(
+    @Body(new ZodPipe(createEndpointSchema)) request: CreateEndpointRequest,
+    @IdempotencyKey() key: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return this.create(request, key, response);
   }
 
   @Get('endpoints')
@@ -42,21 +56,29 @@ export class EndpointsController {
 
   @Patch('endpoints/:id')
   @ApiOperation({ summary: 'Change url, eventTypes, description, rateLimitPerSecond, or enable/disable it (status)' })
-  update(@Param('id') id: string, @Body(new ZodPipe(updateEndpointSchema)) request: UpdateEndpointRequest) {
-    return this.endpoints.update(id, request);
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  update(
+    @Param('id') id: string,
+    @Body(new ZodPipe(updateEndpointSchema)) request: UpdateEndpointRequest,
+    @IdempotencyKey() key: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return this.idempotency.respond(response, key, { route: 'update-endpoint', id, request }, 200, (manager) => this.endpoints.update(manager, id, request));
   }
 
   @Delete('endpoints/:id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete an endpoint with its deliveries' })
-  async remove(@Param('id') id: string): Promise<void> {
-    await this.endpoints.remove(id);
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  async remove(@Param('id') id: string, @IdempotencyKey() key: string | undefined, @Res({ passthrough: true }) response: Response): Promise<void> {
+    await this.idempotency.respond(response, key, { route: 'delete-endpoint', id }, 204, (manager) => this.endpoints.remove(manager, id));
   }
 
   @Post('endpoints/:id/secret/rotate')
   @HttpCode(200)
   @ApiOperation({ summary: 'New signing secret; the old one also signs until the overlap window ends' })
-  rotate(@Param('id') id: string) {
-    return this.endpoints.rotateSecret(id);
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  rotate(@Param('id') id: string, @IdempotencyKey() key: string | undefined, @Res({ passthrough: true }) response: Response) {
+    return this.idempotency.respond(response, key, { route: 'rotate-secret', id }, 200, (manager) => this.endpoints.rotateSecret(manager, id));
   }
 }

@@ -71,19 +71,17 @@ export class EndpointsService {
     @Inject(DISPATCHER_CONFIG) private readonly config: DispatcherConfig,
   ) {}
 
-  async create(request: CreateEndpointRequest): Promise<Endpoint & { secret: string }> {
+  async create(manager: EntityManager, request: CreateEndpointRequest): Promise<Endpoint & { secret: string }> {
     const url = this.checkUrl(request.url);
     const eventTypes = request.eventTypes ? this.checkEventTypes(request.eventTypes) : null;
     const id = `ep_${randomUUID().replace(/-/g, '')}`;
     const secret = request.secret ?? generateSecret();
-    return this.dataSource.transaction(async (manager) => {
-      const [row] = await manager.query(
-        `INSERT INTO endpoints (id, url, description, event_types, rate_limit_per_second) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-        [id, url, request.description ?? null, eventTypes, request.rateLimitPerSecond ?? null],
-      );
-      await manager.query('INSERT INTO endpoint_secrets (endpoint_id, secret) VALUES ($1, $2)', [id, secret]);
-      return { ...toEndpoint(row), secret };
-    });
+    const [row] = await manager.query(
+      `INSERT INTO endpoints (id, url, description, event_types, rate_limit_per_second) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+      [id, url, request.description ?? null, eventTypes, request.rateLimitPerSecond ?? null],
+    );
+    await manager.query('INSERT INTO endpoint_secrets (endpoint_id, secret) VALUES ($1, $2)', [id, secret]);
+    return { ...toEndpoint(row), secret };
   }
 
   async list(): Promise<Endpoint[]> {
@@ -97,61 +95,57 @@ export class EndpointsService {
     return toEndpoint(row);
   }
 
-  async update(id: string, request: UpdateEndpointRequest): Promise<Endpoint> {
+  async update(manager: EntityManager, id: string, request: UpdateEndpointRequest): Promise<Endpoint> {
     const url = request.url === undefined ? undefined : this.checkUrl(request.url);
     const eventTypes = request.eventTypes ? this.checkEventTypes(request.eventTypes) : request.eventTypes;
-    return this.dataSource.transaction(async (manager) => {
-      const [current]: EndpointRow[] = await manager.query('SELECT * FROM endpoints WHERE id = $1 FOR UPDATE', [id]);
-      if (!current) throw notFound();
-      if (request.status === 'disabled') await disableEndpoint(manager, id, 'disabled through the API');
-      // UPDATE … RETURNING answers [rows, rowCount] through TypeORM.
-      const [[row]]: [EndpointRow[], number] = await manager.query(
-        `UPDATE endpoints SET
-           url = COALESCE($2, url),
-           event_types = CASE WHEN $3::boolean THEN $4::text[] ELSE event_types END,
-           description = CASE WHEN $5::boolean THEN $6 ELSE description END,
-           rate_limit_per_second = CASE WHEN $7::boolean THEN $8::integer ELSE rate_limit_per_second END,
-           status = COALESCE($9, status),
-           disabled_reason = CASE WHEN $9 = 'enabled' THEN NULL ELSE disabled_reason END,
-           failing_since = CASE WHEN $9 = 'enabled' THEN NULL ELSE failing_since END,
-           updated_at = now()
-         WHERE id = $1 RETURNING *`,
-        [
-          id,
-          url ?? null,
-          eventTypes !== undefined,
-          eventTypes ?? null,
-          request.description !== undefined,
-          request.description ?? null,
-          request.rateLimitPerSecond !== undefined,
-          request.rateLimitPerSecond ?? null,
-          request.status ?? null,
-        ],
-      );
-      return toEndpoint(row);
-    });
+    const [current]: EndpointRow[] = await manager.query('SELECT * FROM endpoints WHERE id = $1 FOR UPDATE', [id]);
+    if (!current) throw notFound();
+    if (request.status === 'disabled') await disableEndpoint(manager, id, 'disabled through the API');
+    // UPDATE … RETURNING answers [rows, rowCount] through TypeORM.
+    const [[row]]: [EndpointRow[], number] = await manager.query(
+      `UPDATE endpoints SET
+         url = COALESCE($2, url),
+         event_types = CASE WHEN $3::boolean THEN $4::text[] ELSE event_types END,
+         description = CASE WHEN $5::boolean THEN $6 ELSE description END,
+         rate_limit_per_second = CASE WHEN $7::boolean THEN $8::integer ELSE rate_limit_per_second END,
+         status = COALESCE($9, status),
+         disabled_reason = CASE WHEN $9 = 'enabled' THEN NULL ELSE disabled_reason END,
+         failing_since = CASE WHEN $9 = 'enabled' THEN NULL ELSE failing_since END,
+         updated_at = now()
+       WHERE id = $1 RETURNING *`,
+      [
+        id,
+        url ?? null,
+        eventTypes !== undefined,
+        eventTypes ?? null,
+        request.description !== undefined,
+        request.description ?? null,
+        request.rateLimitPerSecond !== undefined,
+        request.rateLimitPerSecond ?? null,
+        request.status ?? null,
+      ],
+    );
+    return toEndpoint(row);
   }
 
-  async remove(id: string): Promise<void> {
-    const [, count] = await this.dataSource.query('DELETE FROM endpoints WHERE id = $1', [id]);
+  async remove(manager: EntityManager, id: string): Promise<void> {
+    const [, count] = await manager.query('DELETE FROM endpoints WHERE id = $1', [id]);
     if (count === 0) throw notFound();
   }
 
   /** A new current secret; the old one keeps signing (a second signature) for the overlap window. */
-  async rotateSecret(id: string): Promise<{ id: string; secret: string; previousSecretExpiresAt: string }> {
+  async rotateSecret(manager: EntityManager, id: string): Promise<{ id: string; secret: string; previousSecretExpiresAt: string }> {
     const secret = generateSecret();
     const expiresAt = new Date(Date.now() + this.config.WEBHOOK_SECRET_ROTATION_OVERLAP);
-    return this.dataSource.transaction(async (manager) => {
-      const [endpoint] = await manager.query('SELECT id FROM endpoints WHERE id = $1 FOR UPDATE', [id]);
-      if (!endpoint) throw notFound();
-      await manager.query(
-        `UPDATE endpoint_secrets SET expires_at = LEAST(COALESCE(expires_at, $2), $2) WHERE endpoint_id = $1`,
-        [id, expiresAt],
-      );
-      await manager.query(`DELETE FROM endpoint_secrets WHERE endpoint_id = $1 AND expires_at <= now()`, [id]);
-      await manager.query('INSERT INTO endpoint_secrets (endpoint_id, secret) VALUES ($1, $2)', [id, secret]);
-      return { id, secret, previousSecretExpiresAt: expiresAt.toISOString() };
-    });
+    const [endpoint] = await manager.query('SELECT id FROM endpoints WHERE id = $1 FOR UPDATE', [id]);
+    if (!endpoint) throw notFound();
+    await manager.query(
+      `UPDATE endpoint_secrets SET expires_at = LEAST(COALESCE(expires_at, $2), $2) WHERE endpoint_id = $1`,
+      [id, expiresAt],
+    );
+    await manager.query(`DELETE FROM endpoint_secrets WHERE endpoint_id = $1 AND expires_at <= now()`, [id]);
+    await manager.query('INSERT INTO endpoint_secrets (endpoint_id, secret) VALUES ($1, $2)', [id, secret]);
+    return { id, secret, previousSecretExpiresAt: expiresAt.toISOString() };
   }
 
   private checkUrl(value: string): string {

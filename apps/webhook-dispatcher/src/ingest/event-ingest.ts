@@ -2,16 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { parsePaymentEvent } from '@payhook/contracts';
 import { MessageConsumer, type IncomingMessage } from '@payhook/messaging';
-import { KAFKA, LOGGER } from '@payhook/platform';
+import { KAFKA, Quarantine, runIsolated } from '@payhook/platform';
 import type { Kafka } from 'kafkajs';
-import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../config';
+
+interface IngestedEvent {
+  id: string;
+  type: string;
+  body: string;
+  publishedAt: string;
+}
 
 /**
  * Consumes payment events. One transaction per batch records each event once (its id is
  * the primary key, so a redelivered message is a no-op) and one delivery per enabled
  * endpoint subscribed to its type; the offset is committed only after that commit.
+ * A message that is not a payment event, or an event whose recording fails on its own,
+ * is quarantined with its bytes and the batch goes on without it.
  */
 @Injectable()
 export class EventIngest implements OnApplicationBootstrap, OnModuleDestroy {
@@ -20,8 +28,8 @@ export class EventIngest implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(KAFKA) kafka: Kafka,
-    @Inject(LOGGER) private readonly logger: Logger,
     @Inject(DISPATCHER_CONFIG) config: DispatcherConfig,
+    private readonly quarantine: Quarantine,
   ) {
     this.consumer = new MessageConsumer(kafka, {
       groupId: config.DISPATCHER_CONSUMER_GROUP,
@@ -39,7 +47,7 @@ export class EventIngest implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async ingest(messages: IncomingMessage[]): Promise<void> {
-    const events: Array<{ id: string; type: string; body: string; publishedAt: string }> = [];
+    const events: IngestedEvent[] = [];
     for (const message of messages) {
       const body = message.value?.toString('utf8') ?? '';
       let parsed: ReturnType<typeof parsePaymentEvent>;
@@ -49,35 +57,44 @@ export class EventIngest implements OnApplicationBootstrap, OnModuleDestroy {
         parsed = { ok: false, error: 'not JSON' };
       }
       if (!parsed.ok) {
-        // A message no endpoint could use; skipping it beats blocking the partition for ever.
-        this.logger.warn({ topic: message.topic, partition: message.partition, offset: message.offset, reason: parsed.error }, 'skipped an unreadable event');
+        // A message no endpoint could use: kept aside rather than blocking the partition for ever.
+        await this.quarantine.setAside({
+          worker: 'ingest',
+          recordId: `${message.topic}/${message.partition}/${message.offset}`,
+          reason: `not a payment event: ${parsed.error}`,
+          payload: message.value,
+        });
         continue;
       }
       events.push({ id: parsed.value.id, type: parsed.value.type, body, publishedAt: message.timestamp });
     }
-    if (events.length === 0) return;
-    await this.dataSource.transaction(async (manager) => {
-      const fresh: Array<{ id: string; type: string }> = await manager.query(
-        `INSERT INTO events (id, type, body, published_at)
-         SELECT id, type, body, to_timestamp(ms / 1000.0) FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS e (id, type, body, ms)
-         ON CONFLICT (id) DO NOTHING RETURNING id, type`,
-        [events.map((e) => e.id), events.map((e) => e.type), events.map((e) => e.body), events.map((e) => e.publishedAt)],
-      );
-      if (fresh.length === 0) return;
-      const endpoints: Array<{ id: string; event_types: string[] | null }> = await manager.query(
-        `SELECT id, event_types FROM endpoints WHERE status = 'enabled'`,
-      );
-      const rows = fresh.flatMap((event) =>
-        endpoints
-          .filter((endpoint) => endpoint.event_types === null || endpoint.event_types.includes(event.type))
-          .map((endpoint) => ({ id: `msg_${randomUUID().replace(/-/g, '')}`, endpoint: endpoint.id, event: event.id, type: event.type })),
-      );
-      if (rows.length === 0) return;
-      await manager.query(
-        `INSERT INTO deliveries (id, endpoint_id, event_id, event_type)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
-        [rows.map((r) => r.id), rows.map((r) => r.endpoint), rows.map((r) => r.event), rows.map((r) => r.type)],
-      );
+    await runIsolated(events, {
+      run: (batch) => this.dataSource.transaction((manager) => this.record(manager, batch)),
+      setAside: (event, reason) => this.quarantine.setAside({ worker: 'ingest', recordId: event.id, reason, payload: event.body }),
     });
+  }
+
+  private async record(manager: EntityManager, events: IngestedEvent[]): Promise<void> {
+    const fresh: Array<{ id: string; type: string }> = await manager.query(
+      `INSERT INTO events (id, type, body, published_at)
+       SELECT id, type, body, to_timestamp(ms / 1000.0) FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS e (id, type, body, ms)
+       ON CONFLICT (id) DO NOTHING RETURNING id, type`,
+      [events.map((e) => e.id), events.map((e) => e.type), events.map((e) => e.body), events.map((e) => e.publishedAt)],
+    );
+    if (fresh.length === 0) return;
+    const endpoints: Array<{ id: string; event_types: string[] | null }> = await manager.query(
+      `SELECT id, event_types FROM endpoints WHERE status = 'enabled'`,
+    );
+    const rows = fresh.flatMap((event) =>
+      endpoints
+        .filter((endpoint) => endpoint.event_types === null || endpoint.event_types.includes(event.type))
+        .map((endpoint) => ({ id: `msg_${randomUUID().replace(/-/g, '')}`, endpoint: endpoint.id, event: event.id, type: event.type })),
+    );
+    if (rows.length === 0) return;
+    await manager.query(
+      `INSERT INTO deliveries (id, endpoint_id, event_id, event_type)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
+      [rows.map((r) => r.id), rows.map((r) => r.endpoint), rows.map((r) => r.event), rows.map((r) => r.type)],
+    );
   }
 }

@@ -21,6 +21,7 @@ const cleanLedger: Ledger = {
   lostEvents: 0,
   duplicatePayments: 0,
   duplicateOrderChanges: 0,
+  quarantined: 0,
   faults: {},
 };
 const backlog = { 'payment requests': 0, 'payment processing': 0, 'payment outbox': 0, 'kafka → dispatcher': 0, 'webhook deliveries': 0, 'orders unsettled': 0 };

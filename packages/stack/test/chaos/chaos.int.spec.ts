@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -13,13 +14,16 @@ import {
   stopKafka,
   TestStack,
   waitFor,
+  WebhookReceiver,
   type AppName,
+  type Reply,
 } from '@payhook/testkit';
 
 /**
  * The fault-injection run: orders flow through the whole stack while apps and the broker
- * are killed with SIGKILL and restarted, and order-service's receiver goes away for a
- * stretch. `npm test` runs a short version; `npm run test:chaos` the full one
+ * are killed with SIGKILL and restarted, order-service's receiver goes away for a
+ * stretch, and poison is injected (bad payment methods, oversized metadata and events,
+ * payments no processing can finish, a second receiver answering odd bytes). `npm test` runs a short version; `npm run test:chaos` the full one
  * (CHAOS_ORDERS, default 2000 there).
  */
 const ORDERS = Number(process.env.CHAOS_ORDERS ?? 300);
@@ -40,7 +44,14 @@ const stack = new TestStack({
   },
 });
 const APPS: AppName[] = ['payment-service', 'webhook-dispatcher', 'order-service'];
-const FAULTS = ['kill payment-service', 'kill webhook-dispatcher', 'kill order-service', 'kill kafka', 'receiver away'] as const;
+const FAULTS = ['kill payment-service', 'kill webhook-dispatcher', 'kill order-service', 'kill kafka', 'receiver away', 'poison'] as const;
+/** A second endpoint whose receiver answers bytes that once broke recording. */
+const oddReceiver = new WebhookReceiver();
+const ODD_REPLIES: Reply[] = [
+  { status: 200, body: 'ok\u0000' },
+  { status: 200, body: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"ok":1}', 'utf16le')]) },
+  { status: 500, body: Buffer.from([0x00, 0xc3, 0x28]) },
+];
 const faults: Record<string, number> = Object.fromEntries([...FAULTS, 'app exited by itself'].map((f) => [f, 0]));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -70,6 +81,8 @@ async function injectFaults(until: (injected: number) => boolean): Promise<void>
       await killKafka(broker);
       await sleep(random(1000, 3000));
       await startKafka(broker);
+    } else if (fault === 'poison') {
+      await injectPoison();
     } else if (fault === 'receiver away') {
       await stack.apps['order-service'].stop();
       await sleep(random(2000, 5000));
@@ -82,6 +95,34 @@ async function injectFaults(until: (injected: number) => boolean): Promise<void>
     await superviseApps();
   }
   process.stdout.write(`[chaos] ${round} faults injected\n`);
+}
+
+/**
+ * Poison of each kind the workers must set aside while the good orders flow: refused at the
+ * door (a payment method every object inherits, metadata past its limits), or stored and
+ * quarantined (a payment no processing can finish, an event too large for Kafka).
+ */
+async function injectPoison(): Promise<void> {
+  const refusals = [
+    { orderId: 'ord_poison', amount: 100, currency: 'EUR', paymentMethod: 'constructor' },
+    { orderId: 'ord_poison', amount: 100, currency: 'EUR', paymentMethod: 'tok_visa', metadata: { ['k'.repeat(41)]: 'v'.repeat(600) } },
+  ];
+  for (const body of refusals) {
+    const answer = await stack.call('payment-service', 'POST', '/v1/payments', body).catch(() => undefined);
+    if (answer && answer.status !== 400) throw new Error(`poison accepted: ${answer.status}`);
+  }
+  const paymentId = `pay_poison_${randomUUID().slice(0, 8)}`;
+  await stack.query(
+    'payment-service',
+    `WITH e AS (INSERT INTO events (stream_id, version, event_id, type, data) VALUES ($1, 1, $2, 'payment.created', $3))
+     INSERT INTO processing_jobs (payment_id, due_at) VALUES ($1, now())`,
+    [paymentId, randomUUID(), JSON.stringify({ paymentId, orderId: 'ord_poison', amount: 100, currency: 'EUR', paymentMethod: 'constructor', captureMethod: 'automatic', metadata: {} })],
+  );
+  await stack.query(
+    'payment-service',
+    `INSERT INTO outbox (topic, message_key, event_id, event_type, payload) VALUES ($1, 'pay_poison', $2, 'payment.created', $3)`,
+    [stack.env.PAYMENT_EVENTS_TOPIC, randomUUID(), JSON.stringify({ padding: 'x'.repeat(1_100_000) })],
+  );
 }
 
 /** Places one order like a careful client: retried with the same Idempotency-Key until accepted. */
@@ -108,9 +149,15 @@ async function placeOrder(i: number, card: string): Promise<string | undefined> 
 beforeAll(async () => {
   await startKafka(broker);
   await stack.start();
+  await oddReceiver.start();
+  let replies = 0;
+  oddReceiver.respondWith(() => ODD_REPLIES[replies++ % ODD_REPLIES.length]);
+  const created = await stack.call('webhook-dispatcher', 'POST', '/v1/endpoints', { url: oddReceiver.url, description: 'chaos: odd bytes' });
+  if (created.status !== 201) throw new Error(`could not register the odd receiver: ${created.status}`);
 }, 180_000);
 
 afterAll(async () => {
+  await oddReceiver.stop();
   await stack.stop();
   await stopKafka(broker).catch(() => undefined);
   rmSync(broker.homeDir, { recursive: true, force: true });
@@ -158,4 +205,8 @@ it(`loses nothing and applies nothing twice: ${ORDERS} orders through SIGKILLs o
   expect(lost(ledger)).toBe(0);
   expect(duplicateEffects(ledger)).toBe(0);
   for (const kind of FAULTS) expect(faults[kind]).toBeGreaterThanOrEqual(1);
+  // Each poison round stores a payment and an event that must be set aside.
+  expect(ledger.quarantined).toBeGreaterThanOrEqual(2 * faults.poison);
+  // The odd receiver's replies were recorded like any other: no delivery had to be set aside for them.
+  expect(await stack.count('webhook-dispatcher', `SELECT count(*) AS n FROM deliveries WHERE status = 'quarantined'`)).toBe(0);
 }, 900_000);

@@ -40,13 +40,19 @@ it('each app exits 0 on SIGTERM under load, and after restart every order settle
     }
   })();
 
-  for (const app of ['payment-service', 'webhook-dispatcher', 'order-service'] as AppName[]) {
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(await stack.apps[app].stop()).toBe(0);
-    await stack.apps[app].start();
+  // The load stops whatever happens here, so a failed assertion never leaves it running.
+  const exits: Partial<Record<AppName, number | null>> = {};
+  try {
+    for (const app of ['payment-service', 'webhook-dispatcher', 'order-service'] as AppName[]) {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      exits[app] = await stack.apps[app].stop();
+      await stack.apps[app].start();
+    }
+  } finally {
+    loading = false;
+    await load;
   }
-  loading = false;
-  await load;
+  expect(exits).toEqual({ 'payment-service': 0, 'webhook-dispatcher': 0, 'order-service': 0 });
   expect(ids.length).toBeGreaterThan(20);
 
   await waitFor(

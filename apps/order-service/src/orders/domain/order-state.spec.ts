@@ -1,5 +1,5 @@
 import type { PaymentSnapshot } from '@payhook/contracts';
-import { applyPayment, orderAmount, type OrderPaymentState } from './order-state';
+import { applyPayment, checkPaymentBelongs, orderAmount, type OrderPaymentClaim, type OrderPaymentState } from './order-state';
 
 const payment = (version: number, status: PaymentSnapshot['status'], extra: Partial<PaymentSnapshot> = {}): PaymentSnapshot => ({
   id: 'pay_1',
@@ -62,5 +62,29 @@ describe('applyPayment', () => {
     expect(inOrder).toEqual({ status: 'refunded', paymentVersion: 4 });
     expect(applyAll([...stream].reverse())).toEqual(inOrder);
     expect(applyAll([stream[2], stream[0], stream[3], stream[1], stream[3]])).toEqual(inOrder);
+  });
+});
+
+describe('checkPaymentBelongs', () => {
+  const order: OrderPaymentClaim = { amount: 3000, currency: 'EUR', paymentId: 'pay_1', requestOutstanding: false };
+
+  it("accepts the order's own payment for its amount and currency", () => {
+    expect(checkPaymentBelongs(order, payment(2, 'succeeded'))).toEqual({ belongs: true });
+  });
+
+  it.each([
+    ['another payment naming the order', { id: 'pay_2' }, "payment pay_2 is not this order's payment (pay_1)"],
+    ['another amount', { amount: 1 }, 'payment pay_1 is for 1 EUR, the order for 3000 EUR'],
+    ['another currency', { currency: 'USD' }, 'payment pay_1 is for 3000 USD, the order for 3000 EUR'],
+  ])('refuses %s', (_case, extra, reason) => {
+    expect(checkPaymentBelongs(order, payment(2, 'succeeded', extra))).toEqual({ belongs: false, retryLater: false, reason });
+  });
+
+  it('asks for a retry while the payment request is still on its way', () => {
+    expect(checkPaymentBelongs({ ...order, paymentId: null, requestOutstanding: true }, payment(1, 'processing'))).toEqual({ belongs: false, retryLater: true });
+  });
+
+  it('refuses a payment for an order that has none and asks for none', () => {
+    expect(checkPaymentBelongs({ ...order, paymentId: null }, payment(2, 'succeeded'))).toMatchObject({ belongs: false, retryLater: false });
   });
 });

@@ -42,6 +42,42 @@ export type Applied =
   | { changed: true; status: OrderStatus; paymentVersion: number; failureCode: string | null; amountRefunded: number }
   | { changed: false; reason: 'stale' };
 
+/** What an order knows of the payment it asked for. */
+export interface OrderPaymentClaim {
+  amount: number;
+  currency: string;
+  /** The payment payment-service created for this order, once its answer is recorded. */
+  paymentId: string | null;
+  /** A payment request for this order is still on its way (its answer not yet recorded). */
+  requestOutstanding: boolean;
+}
+
+export type PaymentCheck = { belongs: true } | { belongs: false; retryLater: true } | { belongs: false; retryLater: false; reason: string };
+
+/**
+ * The check every consumer must make before applying a payment webhook: the payment is the
+ * one this order asked for, for the order's amount and currency. A webhook that arrives
+ * before the payment's id is recorded is answered "retry later"; anything else that does
+ * not match never touches the order.
+ */
+export function checkPaymentBelongs(order: OrderPaymentClaim, payment: Pick<PaymentSnapshot, 'id' | 'amount' | 'currency'>): PaymentCheck {
+  if (order.paymentId === null) {
+    if (order.requestOutstanding) return { belongs: false, retryLater: true };
+    return { belongs: false, retryLater: false, reason: `payment ${payment.id} was not requested by this order (it has no payment)` };
+  }
+  if (payment.id !== order.paymentId) {
+    return { belongs: false, retryLater: false, reason: `payment ${payment.id} is not this order's payment (${order.paymentId})` };
+  }
+  if (payment.amount !== order.amount || payment.currency !== order.currency) {
+    return {
+      belongs: false,
+      retryLater: false,
+      reason: `payment ${payment.id} is for ${payment.amount} ${payment.currency}, the order for ${order.amount} ${order.currency}`,
+    };
+  }
+  return { belongs: true };
+}
+
 /**
  * Applies a payment snapshot (carried by each webhook) to an order. Each snapshot is the
  * whole payment at its version, so applying only versions newer than the one applied

@@ -23,11 +23,11 @@ export const TEST_CARDS: Record<string, { outcome: CardOutcome; description: str
 /** The canonical form of a payment method, or undefined when it is not a test card or token. */
 export function normalizePaymentMethod(value: string): string | undefined {
   const compact = value.startsWith('tok_') ? value : value.replace(/[\s-]/g, '');
-  return compact in TEST_CARDS ? compact : undefined;
+  // Own keys only: `in` would also match what every object inherits ("constructor", "toString"…).
+  return Object.hasOwn(TEST_CARDS, compact) ? compact : undefined;
 }
 
 export function cardOutcome(paymentMethod: string): CardOutcome {
-  const card = TEST_CARDS[paymentMethod];
-  if (!card) throw new Error(`not a test payment method: ${paymentMethod}`);
-  return card.outcome;
+  if (!Object.hasOwn(TEST_CARDS, paymentMethod)) throw new Error(`not a test payment method: ${paymentMethod}`);
+  return TEST_CARDS[paymentMethod].outcome;
 }

@@ -1,4 +1,13 @@
+import { QuarantineTable1732700000000 } from '@payhook/platform';
 import { DispatcherSchema1732400000000 } from './1732400000000-dispatcher-schema';
 import { EventPublishedAt1732600000000 } from './1732600000000-event-published-at';
+import { OutsideBytes1732700000000 } from './1732700000000-outside-bytes';
+import { IdempotencyKeys1732700000001 } from './1732700000001-idempotency-keys';
 
-export const migrations = [DispatcherSchema1732400000000, EventPublishedAt1732600000000];
+export const migrations = [
+  DispatcherSchema1732400000000,
+  EventPublishedAt1732600000000,
+  OutsideBytes1732700000000,
+  IdempotencyKeys1732700000001,
+  QuarantineTable1732700000000,
+];

@@ -1,0 +1,72 @@
+import type { NextFunction, Request, Response } from 'express';
+import { LONE_SURROGATE } from './bytes';
+import { ApiError, toErrorResponse } from './errors';
+
+/** Deepest JSON nesting accepted; no Payhook body needs more than a few levels. */
+export const MAX_JSON_DEPTH = 32;
+
+export type InputProblem = 'nul' | 'lone_surrogate' | 'too_deep';
+
+const LONE = new RegExp(LONE_SURROGATE.source);
+
+function stringProblem(value: string): InputProblem | undefined {
+  if (value.includes('\u0000')) return 'nul';
+  if (LONE.test(value)) return 'lone_surrogate';
+  return undefined;
+}
+
+/**
+ * What in a parsed request value Postgres could not store (U+0000 in text; a lone
+ * surrogate, whose escape jsonb refuses) or what is nested deeper than MAX_JSON_DEPTH.
+ * Iterative, so no nesting depth can overflow the stack.
+ */
+export function inputProblem(root: unknown): InputProblem | undefined {
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value === 'string') {
+      const problem = stringProblem(value);
+      if (problem) return problem;
+    } else if (value !== null && typeof value === 'object') {
+      if (depth >= MAX_JSON_DEPTH) return 'too_deep';
+      for (const [key, inner] of Object.entries(value)) {
+        const problem = stringProblem(key);
+        if (problem) return problem;
+        stack.push([inner, depth + 1]);
+      }
+    }
+  }
+  return undefined;
+}
+
+function decodedPath(url: string): string | undefined {
+  try {
+    return decodeURIComponent(url.split('?')[0]);
+  } catch {
+    return undefined;
+  }
+}
+
+const MESSAGES: Record<InputProblem, ApiError> = {
+  nul: new ApiError(400, 'invalid_characters', 'The request contains a NUL (U+0000) character, which is not accepted.'),
+  lone_surrogate: new ApiError(400, 'invalid_characters', 'The request contains a lone UTF-16 surrogate (\\ud800-\\udfff without its pair), which is not text.'),
+  too_deep: new ApiError(400, 'too_deeply_nested', `The request body is nested deeper than ${MAX_JSON_DEPTH} levels.`),
+};
+
+/**
+ * Refuses at the door, as a 400, what would otherwise surface as a 500 deep in a query:
+ * U+0000 and lone surrogates anywhere in the path, query or body, bodies nested absurdly
+ * deep, and malformed percent-encoding. Webhook receivers (`/webhooks/…`) see the raw
+ * bytes themselves, after checking the signature, so their bodies are left to them.
+ */
+export function rejectUnstorableInput(req: Request, res: Response, next: NextFunction): void {
+  const path = decodedPath(req.originalUrl);
+  const receiver = req.originalUrl.startsWith('/webhooks/');
+  const problem =
+    path === undefined
+      ? new ApiError(400, 'invalid_url', 'The request path is not valid percent-encoding.')
+      : [path, req.query, receiver ? undefined : req.body].map(inputProblem).find(Boolean);
+  if (!problem) return next();
+  const { status, body } = toErrorResponse(problem instanceof ApiError ? problem : MESSAGES[problem]);
+  res.status(status).json(body);
+}

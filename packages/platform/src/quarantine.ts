@@ -1,0 +1,118 @@
+import { Controller, Get, Inject, Injectable, Query, UseGuards, type Type } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Logger } from 'pino';
+import { DataSource, type EntityManager, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { z } from 'zod';
+import { BearerAuthGuard } from './auth';
+import { readableBytes, storableText } from './bytes';
+import { LOGGER } from './core.module';
+import { ZodPipe } from './validation';
+
+/** Quarantined records are kept this long, then pruned (at the next quarantine). */
+export const QUARANTINE_RETENTION_DAYS = 30;
+
+/**
+ * Records a worker set aside: one row per (worker, record), with the reason and the bytes
+ * it could not handle. Every app has this table (its migrations list this class).
+ */
+export class QuarantineTable1732700000000 implements MigrationInterface {
+  name = 'QuarantineTable1732700000000';
+
+  async up(db: QueryRunner): Promise<void> {
+    await db.query(`
+      CREATE TABLE quarantine (
+        id bigserial PRIMARY KEY,
+        worker text NOT NULL,
+        record_id text NOT NULL,
+        reason text NOT NULL,
+        payload bytea,
+        quarantined_at timestamptz NOT NULL DEFAULT now(),
+        CONSTRAINT quarantine_record UNIQUE (worker, record_id)
+      )`);
+    await db.query('CREATE INDEX quarantine_at ON quarantine (quarantined_at)');
+  }
+
+  async down(db: QueryRunner): Promise<void> {
+    await db.query('DROP TABLE quarantine');
+  }
+}
+
+export interface QuarantinedRecord {
+  worker: string;
+  /** The record's own id (payment, event, delivery, order…), or where it came from. */
+  recordId: string;
+  reason: string;
+  payload?: Buffer | string | null;
+}
+
+export interface QuarantineEntry {
+  id: string;
+  worker: string;
+  recordId: string;
+  reason: string;
+  payload: { text: string; base64: string; exact: boolean } | null;
+  quarantinedAt: string;
+}
+
+const listQuery = z
+  .object({
+    worker: z.string().min(1).max(100).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+  })
+  .strict();
+
+/** Sets records aside (logged once per record) and lists them for the API. */
+@Injectable()
+export class Quarantine {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Inside the caller's transaction when given one, so the record leaves its queue in the same commit. */
+  async setAside(record: QuarantinedRecord, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    const payload = record.payload === undefined || record.payload === null ? null : Buffer.from(record.payload);
+    const inserted: unknown[] = await manager.query(
+      `INSERT INTO quarantine (worker, record_id, reason, payload) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (worker, record_id) DO NOTHING RETURNING id`,
+      [record.worker, storableText(record.recordId).slice(0, 500), storableText(record.reason), payload],
+    );
+    if (inserted.length === 0) return;
+    this.logger.error({ worker: record.worker, recordId: record.recordId, reason: record.reason }, 'record quarantined');
+    await manager.query(`DELETE FROM quarantine WHERE quarantined_at < now() - $1 * interval '1 day'`, [QUARANTINE_RETENTION_DAYS]);
+  }
+
+  async list(query: z.infer<typeof listQuery>): Promise<QuarantineEntry[]> {
+    const rows: Array<{ id: string; worker: string; record_id: string; reason: string; payload: Buffer | null; quarantined_at: Date }> =
+      await this.dataSource.query(
+        `SELECT id, worker, record_id, reason, payload, quarantined_at FROM quarantine
+         WHERE ($1::text IS NULL OR worker = $1) ORDER BY id DESC LIMIT $2`,
+        [query.worker ?? null, query.limit],
+      );
+    return rows.map((row) => ({
+      id: row.id,
+      worker: row.worker,
+      recordId: row.record_id,
+      reason: row.reason,
+      payload: row.payload ? readableBytes(row.payload) : null,
+      quarantinedAt: row.quarantined_at.toISOString(),
+    }));
+  }
+}
+
+@ApiTags('quarantine')
+@ApiBearerAuth()
+@UseGuards(BearerAuthGuard)
+@Controller('v1/quarantine')
+class QuarantineController {
+  constructor(private readonly quarantine: Quarantine) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Records a worker set aside, newest first, with the reason and the bytes; ?worker=&limit=' })
+  async list(@Query(new ZodPipe(listQuery, 'query')) query: z.infer<typeof listQuery>) {
+    return { data: await this.quarantine.list(query) };
+  }
+}
+
+/** The controller an app mounts to show its quarantine (guarded by its API key). */
+export const QUARANTINE_CONTROLLER: Type = QuarantineController;
