@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { createKafka, MessagingAdmin } from '@payhook/messaging';
 import { loadConfig } from '@payhook/platform';
-import { testDatabaseName, testTopic, waitFor } from '@payhook/testkit';
+import { apiClient, testDatabaseName, testTopic, waitFor } from '@payhook/testkit';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app';
 import { configSchema } from '../src/config';
@@ -26,15 +26,7 @@ let app: INestApplication;
 let baseUrl: string;
 let db: DataSource;
 
-async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
-}
+const api = apiClient(() => baseUrl, API_KEY);
 
 const payment = (overrides: Record<string, unknown> = {}) => ({
   orderId: `ord_${randomUUID().slice(0, 8)}`,

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createKafka, MessageProducer } from '@payhook/messaging';
-import { AppProcess, repoRoot, testDatabaseName, testTopic, waitFor, WebhookReceiver } from '@payhook/testkit';
-import { apiClient, paymentEvent } from './support';
+import { apiClient, AppProcess, repoRoot, testDatabaseName, testTopic, waitFor, WebhookReceiver } from '@payhook/testkit';
+import { paymentEvent } from './support';
 
 // The dispatcher as a real process, killed with SIGKILL in the middle of a batch.
 const API_KEY = 'sk_test_dispatcher_integration_0123';

@@ -2,14 +2,14 @@ import type { INestApplication } from '@nestjs/common';
 import { PAYMENT_EVENT_TYPES, type PaymentEvent } from '@payhook/contracts';
 import { createKafka, MessageProducer } from '@payhook/messaging';
 import { loadConfig } from '@payhook/platform';
-import { testDatabaseName, testTopic, waitFor, WebhookReceiver } from '@payhook/testkit';
+import { apiClient, testDatabaseName, testTopic, waitFor, WebhookReceiver } from '@payhook/testkit';
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app';
 import { configSchema } from '../src/config';
 import { postWebhook } from '../src/deliveries/http-sender';
 import { Housekeeping } from '../src/housekeeping/housekeeping';
-import { apiClient, paymentEvent } from './support';
+import { paymentEvent } from './support';
 
 // The dispatcher in process on real Postgres and Kafka, delivering to real local receivers.
 const API_KEY = 'sk_test_dispatcher_integration_0123';

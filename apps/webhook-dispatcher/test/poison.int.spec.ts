@@ -3,10 +3,10 @@ import type { INestApplication } from '@nestjs/common';
 import type { PaymentEvent } from '@payhook/contracts';
 import { createKafka, MessageProducer } from '@payhook/messaging';
 import { loadConfig } from '@payhook/platform';
-import { testDatabaseName, testTopic, waitFor, WebhookReceiver, type Reply } from '@payhook/testkit';
+import { apiClient, testDatabaseName, testTopic, waitFor, WebhookReceiver, type Reply } from '@payhook/testkit';
 import { createApp } from '../src/app';
 import { configSchema } from '../src/config';
-import { apiClient, paymentEvent } from './support';
+import { paymentEvent } from './support';
 
 // Outside bytes are data: whatever a receiver answers is recorded and the schedule moves
 // on; whatever lands on the topic, a bad message is quarantined and the rest delivered.

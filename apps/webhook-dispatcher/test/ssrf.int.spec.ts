@@ -1,9 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { loadConfig } from '@payhook/platform';
-import { testDatabaseName, testTopic } from '@payhook/testkit';
+import { apiClient, testDatabaseName, testTopic } from '@payhook/testkit';
 import { createApp } from '../src/app';
 import { configSchema } from '../src/config';
-import { apiClient } from './support';
 
 // The SSRF guard as production runs it (WEBHOOK_ALLOW_PRIVATE_TARGETS unset), at registration.
 const API_KEY = 'sk_test_dispatcher_integration_0123';

@@ -27,23 +27,3 @@ export function paymentEvent(type: PaymentEventType = 'payment.succeeded', versi
     },
   };
 }
-
-/** A JSON API client with the bearer key. */
-export function apiClient(baseUrl: () => string, apiKey: string) {
-  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${baseUrl()}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', ...headers },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      // Not JSON: the test sees the text.
-    }
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    return { status: response.status, body: parsed as any };
-  };
-}

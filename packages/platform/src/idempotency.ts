@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createParamDecorator, Inject, Injectable, type ExecutionContext } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { ApiError } from './errors';
 
 /** The request's Idempotency-Key header (undefined without one), for every mutating route. */
@@ -9,6 +9,18 @@ export const IdempotencyKey = createParamDecorator((_data: unknown, context: Exe
   const value = context.switchToHttp().getRequest<Request>().headers['idempotency-key'];
   return Array.isArray(value) ? value.join(', ') : value;
 });
+
+/** The table IdempotencyKeys works on; each app's migrations create it with this. */
+export async function createIdempotencyKeysTable(db: QueryRunner): Promise<void> {
+  await db.query(`
+    CREATE TABLE idempotency_keys (
+      key text PRIMARY KEY,
+      request_hash text NOT NULL,
+      response_status integer,
+      response_body jsonb,
+      created_at timestamptz NOT NULL DEFAULT now()
+    )`);
+}
 
 /** A key left without an answer this long (its process died mid-request) may be taken again. */
 const ABANDONED_AFTER_SECONDS = 300;

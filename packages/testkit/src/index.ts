@@ -9,3 +9,4 @@ export * from './webhook-sender';
 export * from './test-stack';
 export * from './ledger';
 export * from './cleanup';
+export * from './api-client';

@@ -1,3 +1,4 @@
+import { createIdempotencyKeysTable } from '@payhook/platform';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class OrdersSchema1732500000000 implements MigrationInterface {
@@ -76,14 +77,7 @@ export class OrdersSchema1732500000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
 
-    await db.query(`
-      CREATE TABLE idempotency_keys (
-        key text PRIMARY KEY,
-        request_hash text NOT NULL,
-        response_status integer,
-        response_body jsonb,
-        created_at timestamptz NOT NULL DEFAULT now()
-      )`);
+    await createIdempotencyKeysTable(db);
   }
 
   async down(db: QueryRunner): Promise<void> {

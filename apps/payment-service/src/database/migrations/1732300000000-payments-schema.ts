@@ -1,3 +1,4 @@
+import { createIdempotencyKeysTable } from '@payhook/platform';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class PaymentsSchema1732300000000 implements MigrationInterface {
@@ -43,14 +44,7 @@ export class PaymentsSchema1732300000000 implements MigrationInterface {
       )`);
     await db.query(`CREATE INDEX processing_jobs_due ON processing_jobs (due_at)`);
 
-    await db.query(`
-      CREATE TABLE idempotency_keys (
-        key text PRIMARY KEY,
-        request_hash text NOT NULL,
-        response_status integer,
-        response_body jsonb,
-        created_at timestamptz NOT NULL DEFAULT now()
-      )`);
+    await createIdempotencyKeysTable(db);
   }
 
   async down(db: QueryRunner): Promise<void> {

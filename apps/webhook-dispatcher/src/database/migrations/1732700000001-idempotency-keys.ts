@@ -1,3 +1,4 @@
+import { createIdempotencyKeysTable } from '@payhook/platform';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Every mutating management route takes an Idempotency-Key; the first answer is kept here. */
@@ -5,14 +6,7 @@ export class IdempotencyKeys1732700000001 implements MigrationInterface {
   name = 'IdempotencyKeys1732700000001';
 
   async up(db: QueryRunner): Promise<void> {
-    await db.query(`
-      CREATE TABLE idempotency_keys (
-        key text PRIMARY KEY,
-        request_hash text NOT NULL,
-        response_status integer,
-        response_body jsonb,
-        created_at timestamptz NOT NULL DEFAULT now()
-      )`);
+    await createIdempotencyKeysTable(db);
   }
 
   async down(db: QueryRunner): Promise<void> {
