@@ -73,7 +73,18 @@ interface Request {
   signed?: boolean;
 }
 
-const idPart = fc.oneof(fc.constant('does_not_exist'), oddString.filter((s) => s.length > 0 && s.length < 300)).map((s) => encodeURIComponent(s));
+/** Percent-encodes any string; a lone surrogate becomes the bytes its code would have (not UTF-8). */
+function encodePathPart(value: string): string {
+  return value.replace(/[\ud800-\udbff][\udc00-\udfff]|[\s\S]/g, (part) => {
+    const code = part.charCodeAt(0);
+    if (part.length === 1 && code >= 0xd800 && code <= 0xdfff) {
+      return [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+    }
+    return encodeURIComponent(part);
+  });
+}
+
+const idPart = fc.oneof(fc.constant('does_not_exist'), oddString.filter((s) => s.length > 0 && s.length < 300)).map(encodePathPart);
 const query = (names: string[]) =>
   fc.dictionary(fc.constantFrom(...names), fc.oneof(oddString, oddNumber.map(String)), { maxKeys: 3 }).map((q) => {
     const text = new URLSearchParams(q).toString();
