@@ -81,13 +81,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       const setAside = (message: Outgoing, reason: string) =>
         this.quarantine.setAside({ worker: 'outbox-relay', recordId: message.row.event_id, reason, payload: message.value }, manager);
       const maxBytes = this.config.KAFKA_MAX_MESSAGE_BYTES;
-      for (const message of messages.filter((m) => messageSize(m) > maxBytes)) {
-        await setAside(message, `the event takes ${messageSize(message)} bytes, over KAFKA_MAX_MESSAGE_BYTES=${maxBytes}`);
+      const fitting: Outgoing[] = [];
+      for (const message of messages) {
+        const size = messageSize(message);
+        if (size <= maxBytes) fitting.push(message);
+        else await setAside(message, `the event takes ${size} bytes, over KAFKA_MAX_MESSAGE_BYTES=${maxBytes}`);
       }
-      await runIsolated(
-        messages.filter((m) => messageSize(m) <= maxBytes),
-        { run: (batch) => this.send(batch), setAside, isTransient: (error) => !isRecordRefused(error) },
-      );
+      await runIsolated(fitting, { run: (batch) => this.send(batch), setAside, isTransient: (error) => !isRecordRefused(error) });
       await manager.query('DELETE FROM outbox WHERE id = ANY($1)', [rows.map((r) => r.id)]);
       return rows.length;
     });
