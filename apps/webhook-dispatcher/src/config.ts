@@ -39,6 +39,11 @@ export const configSchema = z.object({
   WEBHOOK_SECRET_ROTATION_OVERLAP: env.duration('24h'),
   /** An endpoint failing for this long without one success is disabled. */
   WEBHOOK_DISABLE_AFTER: env.duration('5d'),
+  /**
+   * A delivery held for a disabled endpoint is sent when the endpoint is enabled again if
+   * it is younger than this; an older one is failed then (recover can still send it).
+   */
+  WEBHOOK_HOLD_MAX_AGE: env.duration('3d'),
   /** Delivered deliveries (and their attempts) are removed after this long. */
   WEBHOOK_RETENTION: env.duration('7d'),
   /** Bytes of each response body kept in the attempt log. */

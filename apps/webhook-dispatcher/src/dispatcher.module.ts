@@ -6,6 +6,8 @@ import { DeliveriesService } from './deliveries/deliveries.service';
 import { DeliveryWorker } from './deliveries/delivery-worker';
 import { EndpointsController } from './endpoints/endpoints.controller';
 import { EndpointsService } from './endpoints/endpoints.service';
+import { EventsController } from './events/events.controller';
+import { EventsService } from './events/events.service';
 import { Housekeeping } from './housekeeping/housekeeping';
 import { EventIngest } from './ingest/event-ingest';
 
@@ -14,13 +16,14 @@ export class DispatcherModule {
   static register(config: DispatcherConfig): DynamicModule {
     return {
       module: DispatcherModule,
-      controllers: [EndpointsController, DeliveriesController, QUARANTINE_CONTROLLER],
+      controllers: [EndpointsController, DeliveriesController, EventsController, QUARANTINE_CONTROLLER],
       providers: [
         { provide: DISPATCHER_CONFIG, useValue: config },
         { provide: API_KEY, useValue: config.DISPATCHER_API_KEY },
         IdempotencyKeys,
         Quarantine,
         EndpointsService,
+        EventsService,
         DeliveriesService,
         DeliveryWorker,
         EventIngest,

@@ -1,87 +1,26 @@
-import type { INestApplication } from '@nestjs/common';
 import { PAYMENT_EVENT_TYPES, type PaymentEvent } from '@payhook/contracts';
-import { createKafka, MessageProducer } from '@payhook/messaging';
-import { loadConfig } from '@payhook/platform';
-import { apiClient, testDatabaseName, testTopic, waitFor, WebhookReceiver } from '@payhook/testkit';
+import { waitFor, WebhookReceiver } from '@payhook/testkit';
 import { Webhook } from 'standardwebhooks';
-import { DataSource } from 'typeorm';
-import { createApp } from '../src/app';
-import { configSchema } from '../src/config';
 import { postWebhook } from '../src/deliveries/http-sender';
 import { Housekeeping } from '../src/housekeeping/housekeeping';
-import { paymentEvent } from './support';
+import { InProcessDispatcher, paymentEvent } from './support';
 
 // The dispatcher in process on real Postgres and Kafka, delivering to real local receivers.
-const API_KEY = 'sk_test_dispatcher_integration_0123';
-const TOPIC = testTopic('payments.events.v1');
-const env = {
-  DISPATCHER_API_KEY: API_KEY,
-  DISPATCHER_DATABASE_NAME: testDatabaseName('dispatcher'),
-  PAYMENT_EVENTS_TOPIC: TOPIC,
-  DISPATCHER_CONSUMER_GROUP: `${TOPIC}.dispatcher`,
-  WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+const dispatcher = new InProcessDispatcher('delivery', {
   WEBHOOK_RETRY_SCHEDULE: '300ms,300ms,300ms',
   WEBHOOK_TIMEOUT_MS: '1500',
   WEBHOOK_SECRET_ROTATION_OVERLAP: '3s',
   WEBHOOK_POLL_INTERVAL_MS: '200',
-  LOG_LEVEL: 'warn',
-};
-
-let app: INestApplication;
-let baseUrl: string;
-let producer: MessageProducer;
-const api = apiClient(() => baseUrl, API_KEY);
-const receivers: WebhookReceiver[] = [];
-const endpoints: string[] = [];
-
-async function publish(...events: PaymentEvent[]): Promise<void> {
-  await producer.send(
-    TOPIC,
-    events.map((e) => ({ key: e.data.object.id, value: JSON.stringify(e), headers: { 'event-id': e.id, 'event-type': e.type } })),
-  );
-}
-
-/** A started receiver and an endpoint registered for it; both are removed after the test. */
-async function receiverWithEndpoint(options: Record<string, unknown> = {}) {
-  const receiver = new WebhookReceiver();
-  receivers.push(receiver);
-  await receiver.start();
-  const created = await api('POST', '/v1/endpoints', { url: receiver.url, ...options });
-  expect(created.status).toBe(201);
-  receiver.setSecrets([created.body.secret]);
-  endpoints.push(created.body.id);
-  return { receiver, endpoint: created.body as { id: string; secret: string } };
-}
-
-async function deliveriesOf(endpointId: string, status?: string) {
-  const { body } = await api('GET', `/v1/endpoints/${endpointId}/deliveries?limit=500${status ? `&status=${status}` : ''}`);
-  return body.data as Array<{ id: string; eventId: string; status: string; attempts: number }>;
-}
-
-function settled(endpointId: string, status: string, count: number, timeoutMs = 15_000) {
-  return waitFor(async () => (await deliveriesOf(endpointId, status)).length >= count, {
-    timeoutMs,
-    description: `${count} ${status} deliveries to ${endpointId}`,
-  });
-}
-
-beforeAll(async () => {
-  app = await createApp(loadConfig(configSchema, { ...process.env, ...env }));
-  await app.listen(0, '127.0.0.1');
-  baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  producer = new MessageProducer(createKafka({ brokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092', clientId: 'dispatcher-test', log: () => undefined }));
-  await producer.connect();
 });
+const { api } = dispatcher;
+const publish = (...events: PaymentEvent[]) => dispatcher.publish(...events);
+const receiverWithEndpoint = (options: Record<string, unknown> = {}) => dispatcher.receiverWithEndpoint(options);
+const deliveriesOf = (endpointId: string, status?: string) => dispatcher.deliveriesOf(endpointId, status);
+const settled = (endpointId: string, status: string, count: number, timeoutMs?: number) => dispatcher.settled(endpointId, status, count, timeoutMs);
 
-afterEach(async () => {
-  for (const id of endpoints.splice(0)) await api('DELETE', `/v1/endpoints/${id}`);
-  for (const receiver of receivers.splice(0)) await receiver.stop();
-});
-
-afterAll(async () => {
-  await producer?.disconnect();
-  await app?.close();
-});
+beforeAll(() => dispatcher.start(), 60_000);
+afterEach(() => dispatcher.removeEndpoints());
+afterAll(() => dispatcher.stop(), 30_000);
 
 describe('delivery', () => {
   it('sends an event to every subscribed endpoint and no other, signed so standardwebhooks verifies it', async () => {
@@ -179,9 +118,10 @@ describe('delivery', () => {
   it('disables an endpoint that has failed without a success for WEBHOOK_DISABLE_AFTER (5 days)', async () => {
     const { receiver, endpoint } = await receiverWithEndpoint();
     receiver.respondWith(() => ({ status: 500 }));
-    await app.get(DataSource).query(`UPDATE endpoints SET failing_since = now() - interval '5 days 1 hour' WHERE id = $1`, [endpoint.id]);
+    await dispatcher.dataSource.query(`UPDATE endpoints SET failing_since = now() - interval '5 days 1 hour' WHERE id = $1`, [endpoint.id]);
     await publish(paymentEvent());
-    await settled(endpoint.id, 'failed', 1);
+    // Its retry waits, held, for the endpoint to be enabled again.
+    await settled(endpoint.id, 'held', 1);
     const { body } = await api('GET', `/v1/endpoints/${endpoint.id}`);
     expect(body).toMatchObject({ status: 'disabled', disabledReason: 'no successful delivery for 121 h' });
     expect(receiver.received).toHaveLength(1);
@@ -192,8 +132,11 @@ describe('delivery', () => {
     receiver.respondWith(({ n }) => ({ status: n === 1 ? 500 : 204 }));
     await publish(paymentEvent());
     await settled(endpoint.id, 'delivered', 1);
-    const [row] = await app.get(DataSource).query('SELECT failing_since FROM endpoints WHERE id = $1', [endpoint.id]);
-    expect(row.failing_since).toBeNull();
+    // Cleared just after the delivery is recorded (its own short transaction).
+    await waitFor(async () => (await dispatcher.dataSource.query('SELECT failing_since FROM endpoints WHERE id = $1', [endpoint.id]))[0].failing_since === null, {
+      timeoutMs: 5_000,
+      description: 'the failing clock cleared',
+    });
   });
 
   it('honours Retry-After on 429', async () => {
@@ -214,7 +157,7 @@ describe('delivery', () => {
     await fast.receiver.waitUntil((r) => r.length === 20, 'the fast endpoint to get all 20');
     await settled(fast.endpoint.id, 'delivered', 20);
     // No attempt on the slow endpoint has finished yet: the fast one never waited for it.
-    const dataSource = app.get(DataSource);
+    const dataSource = dispatcher.dataSource;
     const [{ n }] = await dataSource.query(
       'SELECT count(*)::int AS n FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.endpoint_id = $1',
       [slow.endpoint.id],
@@ -262,7 +205,7 @@ describe('delivery', () => {
 describe('housekeeping', () => {
   it('removes delivered deliveries past the retention window, with their attempts and events, and keeps failed ones', async () => {
     const { receiver, endpoint } = await receiverWithEndpoint();
-    const dataSource = app.get(DataSource);
+    const dataSource = dispatcher.dataSource;
     // Only this endpoint gets these events: another test's endpoint, still busy with its
     // own copy of `removed`, would rightly keep the event.
     await dataSource.query(`UPDATE endpoints SET status = 'disabled' WHERE id <> $1`, [endpoint.id]);
@@ -281,7 +224,7 @@ describe('housekeeping', () => {
       [kept.id, endpoint.id],
     );
     await dataSource.query(`UPDATE events SET received_at = now() - interval '8 days' WHERE id <> $1`, [kept.id]);
-    while ((await app.get(Housekeeping).sweep()) > 0);
+    while ((await dispatcher.app.get(Housekeeping).sweep()) > 0);
     const left = await deliveriesOf(endpoint.id);
     expect(left.map((d) => [d.eventId, d.status]).sort()).toEqual([[kept.id, 'delivered'], [failed.id, 'failed']].sort());
     const events: Array<{ id: string }> = await dataSource.query('SELECT id FROM events WHERE id = ANY($1)', [[kept.id, removed.id, failed.id]]);
@@ -366,7 +309,7 @@ describe('replay', () => {
 describe('SSRF guard at connect time', () => {
   it('refuses a name that resolves to a loopback address', async () => {
     const receiver = new WebhookReceiver();
-    receivers.push(receiver);
+    dispatcher.removeLater(receiver);
     const url = new URL(await receiver.start());
     const options = { timeoutMs: 2000, maxResponseBytes: 100, allowPrivateTargets: false };
     const result = await postWebhook(`http://localhost:${url.port}/webhooks`, {}, '{}', options);
@@ -384,7 +327,7 @@ describe('endpoints API', () => {
     expect(created.body).toMatchObject({ url: 'http://127.0.0.1:9/hook', status: 'enabled', eventTypes: [...PAYMENT_EVENT_TYPES], description: 'orders' });
     expect(created.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     const id = created.body.id;
-    endpoints.push(id);
+    dispatcher.removeLater(id);
     const read = await api('GET', `/v1/endpoints/${id}`);
     expect(read.body.secret).toBeUndefined();
     expect((await api('GET', '/v1/endpoints')).body.data.map((e: { id: string }) => e.id)).toContain(id);
@@ -399,7 +342,7 @@ describe('endpoints API', () => {
   it('keeps a secret given at registration', async () => {
     const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
     const created = await api('POST', '/v1/endpoints', { url: 'https://example.com/hook', secret });
-    endpoints.push(created.body.id);
+    dispatcher.removeLater(created.body.id);
     expect(created.body.secret).toBe(secret);
   });
 

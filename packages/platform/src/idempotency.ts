@@ -3,6 +3,7 @@ import { createParamDecorator, Inject, Injectable, type ExecutionContext } from 
 import type { Request, Response } from 'express';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { ApiError } from './errors';
+import { retryOnConflict } from './conflict-retry';
 
 /** The request's Idempotency-Key header (undefined without one), for every mutating route. */
 export const IdempotencyKey = createParamDecorator((_data: unknown, context: ExecutionContext): string | undefined => {
@@ -45,7 +46,8 @@ export function requestHash(value: unknown): string {
 /**
  * Idempotency-Key handling (each app has an `idempotency_keys` table in its migrations). The key row is inserted in the same transaction as the work,
  * so a concurrent duplicate blocks on it, then sees the first answer; a key reused with
- * another body is refused with 422.
+ * another body is refused with 422. A transaction that loses a deadlock or serialization
+ * race is run again (retryOnConflict), so a management call answers rather than 500.
  */
 @Injectable()
 export class IdempotencyKeys {
@@ -57,10 +59,10 @@ export class IdempotencyKeys {
     work: (manager: EntityManager) => Promise<{ status: number; body: T }>,
   ): Promise<StoredResponse<T>> {
     if (key === undefined) {
-      return { ...(await this.dataSource.transaction(work)), replayed: false };
+      return { ...(await retryOnConflict(() => this.dataSource.transaction(work))), replayed: false };
     }
     const hash = this.checkedHash(key, request);
-    return this.dataSource.transaction(async (manager) => {
+    return retryOnConflict(() => this.dataSource.transaction(async (manager) => {
       const inserted: unknown[] = await manager.query(
         'INSERT INTO idempotency_keys (key, request_hash) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key',
         [key, hash],
@@ -78,7 +80,7 @@ export class IdempotencyKeys {
       const result = await work(manager);
       await this.store(manager, key, result);
       return { ...result, replayed: false };
-    });
+    }));
   }
 
   /**

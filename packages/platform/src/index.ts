@@ -14,5 +14,6 @@ export * from './validation';
 export * from './idempotency';
 export * from './group-commit';
 export * from './poison';
+export * from './conflict-retry';
 export * from './bytes';
 export * from './quarantine';

@@ -103,35 +103,43 @@ export class DeliveriesService {
    * signature. If that attempt fails, the rest of its retry schedule applies.
    */
   async retry(manager: EntityManager, id: string): Promise<Delivery> {
-    const [[row]]: [DeliveryRow[], number] = await manager.query(
-      `UPDATE deliveries d SET status = 'pending', next_attempt_at = now(), lease_until = NULL, updated_at = now()
-       FROM endpoints e WHERE d.id = $1 AND e.id = d.endpoint_id AND e.status = 'enabled'
-       RETURNING ${COLUMNS.split(', ').map((c) => `d.${c}`).join(', ')}`,
+    // The endpoint's lock before the delivery's: the one lock order (endpoint-status.ts).
+    const [endpoint]: Array<{ status: string }> = await manager.query(
+      'SELECT e.status FROM endpoints e JOIN deliveries d ON d.endpoint_id = e.id WHERE d.id = $1 FOR SHARE OF e',
       [id],
     );
-    if (!row) {
-      await this.get(id); // 404 when it does not exist
+    if (!endpoint) throw new ApiError(404, 'delivery_not_found', 'No such delivery.');
+    if (endpoint.status !== 'enabled') {
       throw new ApiError(409, 'endpoint_disabled', 'The delivery\'s endpoint is disabled; enable it first (PATCH status "enabled").');
     }
+    const [[row]]: [DeliveryRow[], number] = await manager.query(
+      `UPDATE deliveries SET status = 'pending', next_attempt_at = now(), lease_until = NULL, updated_at = now()
+       WHERE id = $1 RETURNING ${COLUMNS}`,
+      [id],
+    );
+    if (!row) throw new ApiError(404, 'delivery_not_found', 'No such delivery.');
     return toDelivery(row);
   }
 
-  /** Re-sends an endpoint's failed deliveries created in [since, until). */
+  /**
+   * Re-sends an endpoint's failed deliveries created in [since, until); any it still holds
+   * too, though enabling it has already released those.
+   */
   async recover(manager: EntityManager, endpointId: string, request: RecoverRequest): Promise<{ recovered: number }> {
-    const endpoint = await this.requireEndpoint(endpointId, manager);
+    const endpoint = await this.requireEndpoint(endpointId, manager, 'FOR SHARE');
     if (endpoint.status !== 'enabled') {
-      throw new ApiError(409, 'endpoint_disabled', 'The endpoint is disabled; enable it first (PATCH status "enabled").');
+      throw new ApiError(409, 'endpoint_disabled', 'The endpoint is disabled; enable it first (PATCH status "enabled"), which sends what it held.');
     }
     const [, recovered]: [unknown, number] = await manager.query(
       `UPDATE deliveries SET status = 'pending', next_attempt_at = now(), lease_until = NULL, updated_at = now()
-       WHERE endpoint_id = $1 AND status = 'failed' AND created_at >= $2 AND ($3::timestamptz IS NULL OR created_at < $3)`,
+       WHERE endpoint_id = $1 AND status IN ('failed', 'held') AND created_at >= $2 AND ($3::timestamptz IS NULL OR created_at < $3)`,
       [endpointId, request.since, request.until ?? null],
     );
     return { recovered };
   }
 
-  private async requireEndpoint(id: string, manager: EntityManager = this.dataSource.manager): Promise<{ status: string }> {
-    const [endpoint] = await manager.query('SELECT status FROM endpoints WHERE id = $1', [id]);
+  private async requireEndpoint(id: string, manager: EntityManager = this.dataSource.manager, lock: '' | 'FOR SHARE' = ''): Promise<{ status: string }> {
+    const [endpoint] = await manager.query(`SELECT status FROM endpoints WHERE id = $1 ${lock}`, [id]);
     if (!endpoint) throw new ApiError(404, 'endpoint_not_found', 'No such endpoint.');
     return endpoint;
   }

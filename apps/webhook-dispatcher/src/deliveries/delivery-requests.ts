@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'quarantined'] as const;
+export const DELIVERY_STATUSES = ['pending', 'held', 'delivered', 'failed', 'quarantined'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export const listDeliveriesQuery = z

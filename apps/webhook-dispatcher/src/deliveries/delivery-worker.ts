@@ -1,10 +1,10 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { databaseUrl, errorReason, GroupCommit, isTransientError, LOGGER, Quarantine, storableText, WorkerLoop } from '@payhook/platform';
+import { databaseUrl, errorReason, GroupCommit, isTransientError, LOGGER, Quarantine, retryOnConflict, storableText, WorkerLoop } from '@payhook/platform';
 import { signedHeaders } from '@payhook/webhook-signature';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../config';
-import { disableEndpoint } from '../endpoints/endpoints.service';
+import { disableEndpoint } from '../endpoints/endpoint-status';
 import { decideOutcome, isGone, isSuccess } from './domain/retry-policy';
 import { TokenBucket } from './domain/token-bucket';
 import { postWebhook, type SendResult } from './http-sender';
@@ -42,11 +42,11 @@ const CLAIM = `
       SELECT id, next_attempt_at FROM deliveries
       WHERE endpoint_id = e.id AND status = 'pending' AND next_attempt_at <= now()
         AND (lease_until IS NULL OR lease_until < now())
-      ORDER BY next_attempt_at
+      ORDER BY next_attempt_at, id
       LIMIT GREATEST(COALESCE(($3::jsonb ->> e.id)::int, $2), 0)
     ) d
     WHERE e.status = 'enabled'
-    ORDER BY d.next_attempt_at
+    ORDER BY d.next_attempt_at, d.id
     LIMIT $1
   ), locked AS (
     SELECT id FROM deliveries
@@ -217,16 +217,23 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     });
     const statusCode = result.kind === 'response' ? result.statusCode : null;
     const error = result.kind === 'error' ? storableText(result.error) : isSuccess(result) ? null : `HTTP ${result.statusCode}`;
-    await this.dataSource.transaction(async (manager) => {
-      const [, updated]: [unknown, number] = await manager.query(
-        `UPDATE deliveries SET status = $2, attempts = $3, lease_until = NULL,
-           next_attempt_at = COALESCE($4, next_attempt_at), last_status_code = $5, last_error = $6,
-           delivered_at = CASE WHEN $2 = 'delivered' THEN now() ELSE delivered_at END, updated_at = now()
-         WHERE id = $1`,
-        [row.id, outcome.status, attempts, outcome.status === 'pending' ? new Date(outcome.nextAttemptAt) : null, statusCode, error],
+    // The endpoint's row first, then the delivery's (endpoint-status.ts): one lock order.
+    await retryOnConflict(() => this.dataSource.transaction(async (manager) => {
+      const [[endpoint]]: [Array<{ status: string; failing_for_ms: string }>, number] = await manager.query(
+        `UPDATE endpoints SET failing_since = COALESCE(failing_since, now()) WHERE id = $1
+         RETURNING status, (extract(epoch FROM now() - failing_since) * 1000)::bigint AS failing_for_ms`,
+        [row.endpoint_id],
       );
       // Deleted with its endpoint while the POST was in flight: nothing left to record.
-      if (updated === 0) return;
+      if (!endpoint) return;
+      // Disabled while the POST was in flight: the next attempt waits for it to be enabled.
+      const status = outcome.status === 'pending' && endpoint.status === 'disabled' ? 'held' : outcome.status;
+      await manager.query(
+        `UPDATE deliveries SET status = $2, attempts = $3, lease_until = NULL,
+           next_attempt_at = COALESCE($4, next_attempt_at), last_status_code = $5, last_error = $6, updated_at = now()
+         WHERE id = $1`,
+        [row.id, status, attempts, outcome.status === 'pending' ? new Date(outcome.nextAttemptAt) : null, statusCode, error],
+      );
       await manager.query(
         `INSERT INTO delivery_attempts (delivery_id, attempted_at, duration_ms, status_code, error, response_body)
          VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -234,17 +241,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       );
       if (isGone(result)) {
         await disableEndpoint(manager, row.endpoint_id, 'the receiver answered 410 Gone');
-        return;
-      }
-      const [[endpoint]]: [Array<{ failing_for_ms: number }>, number] = await manager.query(
-        `UPDATE endpoints SET failing_since = COALESCE(failing_since, now()) WHERE id = $1
-         RETURNING (extract(epoch FROM now() - failing_since) * 1000)::bigint AS failing_for_ms`,
-        [row.endpoint_id],
-      );
-      if (endpoint && Number(endpoint.failing_for_ms) >= this.config.WEBHOOK_DISABLE_AFTER) {
+      } else if (Number(endpoint.failing_for_ms) >= this.config.WEBHOOK_DISABLE_AFTER) {
         await disableEndpoint(manager, row.endpoint_id, `no successful delivery for ${Math.round(Number(endpoint.failing_for_ms) / 3_600_000)} h`);
       }
-    });
+    }));
   }
 
   /**
@@ -273,35 +273,53 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * One statement for a batch of 2xx attempts: the deliveries are marked delivered, their
-   * attempts logged and their endpoints' failing clocks cleared. A delivery deleted with its
-   * endpoint while in flight matches no row and leaves no attempt behind.
+   * A batch of 2xx attempts in one transaction: their endpoints are share-locked first (in
+   * id order, so a disable or delete waits rather than deadlocks), then one statement marks
+   * the deliveries delivered and logs their attempts, and the endpoints' failing clocks are
+   * cleared. A delivery deleted with its endpoint while in flight leaves nothing behind.
    */
   private async recordSuccesses(batch: Success[]): Promise<void> {
-    await this.dataSource.query(
-      `WITH attempt AS (
-         SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::bytea[])
-           AS a (delivery_id, attempts, attempted_at, duration_ms, status_code, response_body)
-       ), delivered AS (
-         UPDATE deliveries d SET status = 'delivered', attempts = a.attempts, lease_until = NULL,
-           last_status_code = a.status_code, last_error = NULL, delivered_at = now(), updated_at = now()
-         FROM attempt a WHERE d.id = a.delivery_id
-         RETURNING d.id, d.endpoint_id
-       ), logged AS (
+    const endpointIds = [...new Set(batch.map((b) => b.endpointId))];
+    await retryOnConflict(() => this.dataSource.transaction(async (manager) => {
+      const endpoints: Array<{ id: string; failing: boolean }> = await manager.query(
+        'SELECT id, failing_since IS NOT NULL AS failing FROM endpoints WHERE id = ANY($1) ORDER BY id FOR SHARE',
+        [endpointIds],
+      );
+      await manager.query(
+        `WITH attempt AS (
+           SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::bytea[])
+             AS a (delivery_id, attempts, attempted_at, duration_ms, status_code, response_body)
+         ), delivered AS (
+           UPDATE deliveries d SET status = 'delivered', attempts = a.attempts, lease_until = NULL,
+             last_status_code = a.status_code, last_error = NULL, delivered_at = now(), updated_at = now()
+           FROM attempt a WHERE d.id = a.delivery_id
+           RETURNING d.id
+         )
          INSERT INTO delivery_attempts (delivery_id, attempted_at, duration_ms, status_code, response_body)
          SELECT a.delivery_id, a.attempted_at, a.duration_ms, a.status_code, a.response_body
-         FROM attempt a JOIN delivered ON delivered.id = a.delivery_id
-       )
-       UPDATE endpoints SET failing_since = NULL
-       WHERE id IN (SELECT endpoint_id FROM delivered) AND failing_since IS NOT NULL`,
-      [
-        batch.map((b) => b.id),
-        batch.map((b) => b.attempts),
-        batch.map((b) => b.attemptedAt),
-        batch.map((b) => b.durationMs),
-        batch.map((b) => b.statusCode),
-        batch.map((b) => b.responseBody ?? null),
-      ],
+         FROM attempt a JOIN delivered ON delivered.id = a.delivery_id`,
+        [
+          batch.map((b) => b.id),
+          batch.map((b) => b.attempts),
+          batch.map((b) => b.attemptedAt),
+          batch.map((b) => b.durationMs),
+          batch.map((b) => b.statusCode),
+          batch.map((b) => b.responseBody ?? null),
+        ],
+      );
+      return endpoints.filter((e) => e.failing).map((e) => e.id);
+    })).then((failing) => this.clearFailing(failing));
+  }
+
+  /** A success ends an endpoint's failing clock; its own short transaction, one row at a time in id order. */
+  private async clearFailing(endpointIds: string[]): Promise<void> {
+    if (endpointIds.length === 0) return;
+    await retryOnConflict(() =>
+      this.dataSource.query(
+        `UPDATE endpoints SET failing_since = NULL WHERE id IN (
+           SELECT id FROM endpoints WHERE id = ANY($1) AND failing_since IS NOT NULL ORDER BY id FOR NO KEY UPDATE)`,
+        [endpointIds],
+      ),
     );
   }
 }

@@ -7,6 +7,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../config';
 import { checkTargetUrl } from './domain/target-address';
 import type { CreateEndpointRequest, UpdateEndpointRequest } from './endpoint-requests';
+import { disableEndpoint, enableEndpoint } from './endpoint-status';
 
 export interface Endpoint {
   id: string;
@@ -48,22 +49,6 @@ function toEndpoint(row: EndpointRow): Endpoint {
 
 const notFound = () => new ApiError(404, 'endpoint_not_found', 'No such endpoint.');
 
-/**
- * Disabling an endpoint fails its pending deliveries (a later recover re-sends them),
- * so a dead receiver does not keep a backlog that floods it when re-enabled.
- */
-export async function disableEndpoint(manager: EntityManager, endpointId: string, reason: string): Promise<void> {
-  await manager.query(
-    `UPDATE endpoints SET status = 'disabled', disabled_reason = $2, updated_at = now() WHERE id = $1 AND status = 'enabled'`,
-    [endpointId, reason],
-  );
-  await manager.query(
-    `UPDATE deliveries SET status = 'failed', last_error = 'endpoint disabled: ' || $2, lease_until = NULL, updated_at = now()
-     WHERE endpoint_id = $1 AND status = 'pending'`,
-    [endpointId, reason],
-  );
-}
-
 @Injectable()
 export class EndpointsService {
   constructor(
@@ -98,9 +83,11 @@ export class EndpointsService {
   async update(manager: EntityManager, id: string, request: UpdateEndpointRequest): Promise<Endpoint> {
     const url = request.url === undefined ? undefined : this.checkUrl(request.url);
     const eventTypes = request.eventTypes ? this.checkEventTypes(request.eventTypes) : request.eventTypes;
-    const [current]: EndpointRow[] = await manager.query('SELECT * FROM endpoints WHERE id = $1 FOR UPDATE', [id]);
+    // The endpoint's lock first, then its deliveries (endpoint-status.ts).
+    const [current]: EndpointRow[] = await manager.query('SELECT * FROM endpoints WHERE id = $1 FOR NO KEY UPDATE', [id]);
     if (!current) throw notFound();
     if (request.status === 'disabled') await disableEndpoint(manager, id, 'disabled through the API');
+    if (request.status === 'enabled') await enableEndpoint(manager, id, this.config.WEBHOOK_HOLD_MAX_AGE);
     // UPDATE … RETURNING answers [rows, rowCount] through TypeORM.
     const [[row]]: [EndpointRow[], number] = await manager.query(
       `UPDATE endpoints SET
@@ -108,9 +95,6 @@ export class EndpointsService {
          event_types = CASE WHEN $3::boolean THEN $4::text[] ELSE event_types END,
          description = CASE WHEN $5::boolean THEN $6 ELSE description END,
          rate_limit_per_second = CASE WHEN $7::boolean THEN $8::integer ELSE rate_limit_per_second END,
-         status = COALESCE($9, status),
-         disabled_reason = CASE WHEN $9 = 'enabled' THEN NULL ELSE disabled_reason END,
-         failing_since = CASE WHEN $9 = 'enabled' THEN NULL ELSE failing_since END,
          updated_at = now()
        WHERE id = $1 RETURNING *`,
       [
@@ -122,7 +106,6 @@ export class EndpointsService {
         request.description ?? null,
         request.rateLimitPerSecond !== undefined,
         request.rateLimitPerSecond ?? null,
-        request.status ?? null,
       ],
     );
     return toEndpoint(row);
@@ -137,7 +120,7 @@ export class EndpointsService {
   async rotateSecret(manager: EntityManager, id: string): Promise<{ id: string; secret: string; previousSecretExpiresAt: string }> {
     const secret = generateSecret();
     const expiresAt = new Date(Date.now() + this.config.WEBHOOK_SECRET_ROTATION_OVERLAP);
-    const [endpoint] = await manager.query('SELECT id FROM endpoints WHERE id = $1 FOR UPDATE', [id]);
+    const [endpoint] = await manager.query('SELECT id FROM endpoints WHERE id = $1 FOR NO KEY UPDATE', [id]);
     if (!endpoint) throw notFound();
     await manager.query(
       `UPDATE endpoint_secrets SET expires_at = LEAST(COALESCE(expires_at, $2), $2) WHERE endpoint_id = $1`,

@@ -1,15 +1,18 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { LOGGER, WorkerLoop } from '@payhook/platform';
+import { LOGGER, retryOnConflict, WorkerLoop } from '@payhook/platform';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../config';
+import { HOLD_EXPIRED } from '../endpoints/endpoint-status';
 
 const BATCH = 1000;
 
 /**
  * Keeps the hot tables small: delivered deliveries (with their attempts) past the
  * retention window go, then events no delivery refers to any more. Failed ones stay,
- * so they can still be recovered.
+ * so they can still be recovered. A delivery held for a disabled endpoint longer than
+ * WEBHOOK_HOLD_MAX_AGE is failed (enabling would fail it anyway), so an endpoint left
+ * disabled does not pin its events for ever.
  */
 @Injectable()
 export class Housekeeping implements OnApplicationBootstrap, OnModuleDestroy {
@@ -39,12 +42,20 @@ export class Housekeeping implements OnApplicationBootstrap, OnModuleDestroy {
          SELECT id FROM deliveries WHERE status = 'delivered' AND delivered_at < $1 LIMIT $2)`,
       [cutoff, BATCH],
     );
+    // Races an enable over the same rows at worst: Postgres rolls one back, and it runs again.
+    const [, expired]: [unknown, number] = await retryOnConflict(() =>
+      this.dataSource.query(
+        `UPDATE deliveries SET status = 'failed', updated_at = now(), last_error = $3
+         WHERE id IN (SELECT id FROM deliveries WHERE status = 'held' AND created_at < $1 ORDER BY id LIMIT $2 FOR UPDATE)`,
+        [new Date(Date.now() - this.config.WEBHOOK_HOLD_MAX_AGE), BATCH, HOLD_EXPIRED],
+      ),
+    );
     const [, events]: [unknown, number] = await this.dataSource.query(
       `DELETE FROM events WHERE id IN (
          SELECT id FROM events ev WHERE received_at < $1
            AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = ev.id) LIMIT $2)`,
       [cutoff, BATCH],
     );
-    return deliveries + events;
+    return deliveries + expired + events;
   }
 }

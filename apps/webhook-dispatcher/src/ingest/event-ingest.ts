@@ -1,11 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { parsePaymentEvent } from '@payhook/contracts';
 import { MessageConsumer, type IncomingMessage } from '@payhook/messaging';
-import { KAFKA, Quarantine, runIsolated } from '@payhook/platform';
+import { KAFKA, Quarantine, retryOnConflict, runIsolated } from '@payhook/platform';
 import type { Kafka } from 'kafkajs';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../config';
+import { deliveryId } from './delivery-id';
+
+interface EndpointTarget {
+  id: string;
+  event_types: string[] | null;
+  status: 'pending' | 'held';
+}
 
 interface IngestedEvent {
   id: string;
@@ -16,8 +22,9 @@ interface IngestedEvent {
 
 /**
  * Consumes payment events. One transaction per batch records each event once (its id is
- * the primary key, so a redelivered message is a no-op) and one delivery per enabled
- * endpoint subscribed to its type; the offset is committed only after that commit.
+ * the primary key, so a redelivered message is a no-op) and one delivery per endpoint
+ * subscribed to its type: `pending` for an enabled endpoint, `held` for a disabled one
+ * (sent when it is enabled again); the offset is committed only after that commit.
  * A message that is not a payment event, or an event whose recording fails on its own,
  * is quarantined with its bytes and the batch goes on without it.
  */
@@ -69,7 +76,7 @@ export class EventIngest implements OnApplicationBootstrap, OnModuleDestroy {
       events.push({ id: parsed.value.id, type: parsed.value.type, body, publishedAt: message.timestamp });
     }
     await runIsolated(events, {
-      run: (batch) => this.dataSource.transaction((manager) => this.record(manager, batch)),
+      run: (batch) => retryOnConflict(() => this.dataSource.transaction((manager) => this.record(manager, batch))),
       setAside: (event, reason) => this.quarantine.setAside({ worker: 'ingest', recordId: event.id, reason, payload: event.body }),
     });
   }
@@ -82,19 +89,25 @@ export class EventIngest implements OnApplicationBootstrap, OnModuleDestroy {
       [events.map((e) => e.id), events.map((e) => e.type), events.map((e) => e.body), events.map((e) => e.publishedAt)],
     );
     if (fresh.length === 0) return;
-    const endpoints: Array<{ id: string; event_types: string[] | null }> = await manager.query(
-      `SELECT id, event_types FROM endpoints WHERE status = 'enabled'`,
+    // The subscribed endpoints, share-locked in id order: an enable, disable or delete in
+    // progress finishes first (and this reads its outcome) or waits for this commit (and
+    // then sees these deliveries: an enable releases what is held here).
+    const endpoints: EndpointTarget[] = await manager.query(
+      `SELECT id, event_types, CASE WHEN status = 'enabled' THEN 'pending' ELSE 'held' END AS status FROM endpoints
+       WHERE event_types IS NULL OR event_types && $1::text[]
+       ORDER BY id FOR SHARE`,
+      [[...new Set(fresh.map((event) => event.type))]],
     );
     const rows = fresh.flatMap((event) =>
       endpoints
         .filter((endpoint) => endpoint.event_types === null || endpoint.event_types.includes(event.type))
-        .map((endpoint) => ({ id: `msg_${randomUUID().replace(/-/g, '')}`, endpoint: endpoint.id, event: event.id, type: event.type })),
+        .map((endpoint) => ({ id: deliveryId(), endpoint: endpoint.id, event: event.id, type: event.type, status: endpoint.status })),
     );
     if (rows.length === 0) return;
     await manager.query(
-      `INSERT INTO deliveries (id, endpoint_id, event_id, event_type)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
-      [rows.map((r) => r.id), rows.map((r) => r.endpoint), rows.map((r) => r.event), rows.map((r) => r.type)],
+      `INSERT INTO deliveries (id, endpoint_id, event_id, event_type, status)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])`,
+      [rows.map((r) => r.id), rows.map((r) => r.endpoint), rows.map((r) => r.event), rows.map((r) => r.type), rows.map((r) => r.status)],
     );
   }
 }

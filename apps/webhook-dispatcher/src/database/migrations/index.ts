@@ -3,6 +3,7 @@ import { DispatcherSchema1732400000000 } from './1732400000000-dispatcher-schema
 import { EventPublishedAt1732600000000 } from './1732600000000-event-published-at';
 import { OutsideBytes1732700000000 } from './1732700000000-outside-bytes';
 import { IdempotencyKeys1732700000001 } from './1732700000001-idempotency-keys';
+import { HeldDeliveries1732800000000 } from './1732800000000-held-deliveries';
 
 export const migrations = [
   DispatcherSchema1732400000000,
@@ -10,4 +11,5 @@ export const migrations = [
   OutsideBytes1732700000000,
   IdempotencyKeys1732700000001,
   QuarantineTable1732700000000,
+  HeldDeliveries1732800000000,
 ];
