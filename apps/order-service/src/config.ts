@@ -26,6 +26,13 @@ export const configSchema = z.object({
   ORDER_WEBHOOK_URL: httpUrl('http://127.0.0.1:3003/webhooks/payments'),
   /** Poll interval of the payment-request outbox behind LISTEN/NOTIFY. */
   PAYMENT_REQUEST_POLL_INTERVAL_MS: env.positiveInt(1000),
+  /**
+   * Reconciliation: an order still waiting on its payment this long after it was placed is
+   * checked against payment-service's API, and again every ORDER_RECONCILE_EVERY while it
+   * waits (for at most 7 days after it was placed).
+   */
+  ORDER_RECONCILE_AFTER: env.duration('2m'),
+  ORDER_RECONCILE_EVERY: env.duration('1m'),
 });
 
 export type OrderConfig = z.infer<typeof configSchema>;

@@ -5,6 +5,7 @@ import { OrderUpdates } from './orders/order-updates';
 import { OrdersController } from './orders/orders.controller';
 import { OrdersService } from './orders/orders.service';
 import { PaymentRequestWorker } from './payment-requests/payment-request-worker';
+import { Reconciler } from './reconciliation/reconciler';
 import { PaymentWebhooks } from './webhooks/payment-webhooks';
 import { WebhookRegistration } from './webhooks/webhook-registration';
 import { WebhookSecrets } from './webhooks/webhook-secrets';
@@ -26,6 +27,7 @@ export class OrdersModule {
         OrderUpdates,
         PaymentRequestWorker,
         PaymentWebhooks,
+        Reconciler,
         WebhookSecrets,
         WebhookRegistration,
       ],

@@ -2,23 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { PaymentEvent } from '@payhook/contracts';
 import { ApiError, errorReason, isTransientError, Quarantine } from '@payhook/platform';
 import { DataSource } from 'typeorm';
-import { applyPayment, checkPaymentBelongs, type OrderStatus } from '../orders/domain/order-state';
+import { applyPaymentToOrder, type ApplicationResult } from '../orders/payment-application';
 
-export type WebhookResult =
-  | { result: 'applied'; status: OrderStatus }
-  | { result: 'duplicate' }
-  | { result: 'stale' }
-  | { result: 'mismatch'; reason: string }
-  | { result: 'quarantined'; reason: string };
-
-interface OrderRow {
-  status: OrderStatus;
-  payment_version: number;
-  payment_id: string | null;
-  amount: number;
-  currency: string;
-  request_outstanding: boolean;
-}
+export type WebhookResult = ApplicationResult | { result: 'duplicate' } | { result: 'quarantined'; reason: string };
 
 /**
  * Applies a verified payment webhook exactly once: its webhook-id enters the inbox in
@@ -59,42 +45,7 @@ export class PaymentWebhooks {
         [webhookId, event.id],
       );
       if (!fresh) return { result: 'duplicate' };
-      const [order]: OrderRow[] = await manager.query(
-        `SELECT status, payment_version, payment_id, amount, currency,
-           EXISTS (SELECT 1 FROM payment_requests r WHERE r.order_id = o.id) AS request_outstanding
-         FROM orders o WHERE id = $1 FOR UPDATE`,
-        [payment.orderId],
-      );
-      // Not ours yet (or never): non-2xx, so the dispatcher retries instead of dropping it.
-      if (!order) throw new ApiError(409, 'order_not_found', `No order ${payment.orderId} (yet); retry later.`);
-      const check = checkPaymentBelongs(
-        { amount: order.amount, currency: order.currency, paymentId: order.payment_id, requestOutstanding: order.request_outstanding },
-        payment,
-      );
-      if (!check.belongs && check.retryLater) {
-        throw new ApiError(409, 'payment_not_recorded_yet', `The payment of order ${payment.orderId} is not recorded yet; retry later.`);
-      }
-      if (!check.belongs) {
-        await manager.query(
-          `INSERT INTO order_history (order_id, status, cause, detail, event_id, webhook_id, payment_version)
-           VALUES ($1, $2, 'payment_mismatch', $3, $4, $5, $6)`,
-          [payment.orderId, order.status, check.reason, event.id, webhookId, payment.version],
-        );
-        return { result: 'mismatch', reason: check.reason };
-      }
-      const applied = applyPayment({ status: order.status, paymentVersion: order.payment_version }, payment);
-      if (!applied.changed) return { result: 'stale' };
-      await manager.query(
-        `UPDATE orders SET status = $2, payment_version = $3, failure_code = $4, amount_refunded = $5, updated_at = now() WHERE id = $1`,
-        [payment.orderId, applied.status, applied.paymentVersion, applied.failureCode, applied.amountRefunded],
-      );
-      if (applied.status !== order.status) {
-        await manager.query(
-          'INSERT INTO order_history (order_id, status, cause, event_id, webhook_id, payment_version) VALUES ($1, $2, $3, $4, $5, $6)',
-          [payment.orderId, applied.status, event.type, event.id, webhookId, payment.version],
-        );
-      }
-      return { result: 'applied', status: applied.status };
+      return applyPaymentToOrder(manager, payment, { cause: event.type, eventId: event.id, webhookId });
     });
   }
 }
