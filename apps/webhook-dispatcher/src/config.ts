@@ -1,6 +1,7 @@
 import { TOPICS } from '@payhook/contracts';
 import { env, parseDurationMs } from '@payhook/platform';
 import { z } from 'zod';
+import { parseAllowlist, type PrivateAllowlist } from './endpoints/domain/private-allowlist';
 import { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from './deliveries/domain/retry-policy';
 
 /** webhook-dispatcher settings: environment variable names are the keys. */
@@ -33,8 +34,19 @@ export const configSchema = z.object({
   WEBHOOK_BATCH_SIZE: env.positiveInt(100),
   /** Poll interval behind LISTEN/NOTIFY. */
   WEBHOOK_POLL_INTERVAL_MS: env.positiveInt(1000),
-  /** Lets webhooks go to loopback and private addresses: for the local stack only. */
-  WEBHOOK_ALLOW_PRIVATE_TARGETS: env.boolean(false),
+  /**
+   * Private hosts, addresses and CIDR ranges webhooks may go to although the SSRF guard
+   * refuses private targets (comma-separated, e.g. `127.0.0.1,::1` for the local stack,
+   * `order-service` in compose). Empty: none.
+   */
+  WEBHOOK_ALLOWED_PRIVATE_TARGETS: z
+    .string()
+    .default('')
+    .superRefine((v, context) => {
+      const parsed = parseAllowlist(v);
+      if (!parsed.ok) context.addIssue({ code: z.ZodIssueCode.custom, message: parsed.error });
+    })
+    .transform((v) => (parseAllowlist(v) as { ok: true; allowlist: PrivateAllowlist }).allowlist),
   /** After a secret rotation, how long deliveries are signed with the old secret too. */
   WEBHOOK_SECRET_ROTATION_OVERLAP: env.duration('24h'),
   /** An endpoint failing for this long without one success is disabled. */

@@ -2,6 +2,7 @@ import { PAYMENT_EVENT_TYPES, type PaymentEvent } from '@payhook/contracts';
 import { waitFor, WebhookReceiver } from '@payhook/testkit';
 import { Webhook } from 'standardwebhooks';
 import { postWebhook } from '../src/deliveries/http-sender';
+import { NOTHING_ALLOWED } from '../src/endpoints/domain/private-allowlist';
 import { Housekeeping } from '../src/housekeeping/housekeeping';
 import { InProcessDispatcher, paymentEvent } from './support';
 
@@ -311,7 +312,7 @@ describe('SSRF guard at connect time', () => {
     const receiver = new WebhookReceiver();
     dispatcher.removeLater(receiver);
     const url = new URL(await receiver.start());
-    const options = { timeoutMs: 2000, maxResponseBytes: 100, allowPrivateTargets: false };
+    const options = { timeoutMs: 2000, maxResponseBytes: 100, allowlist: NOTHING_ALLOWED };
     const result = await postWebhook(`http://localhost:${url.port}/webhooks`, {}, '{}', options);
     expect(result).toMatchObject({ kind: 'error', error: expect.stringMatching(/^target refused: localhost resolves to loopback address/) });
     const literal = await postWebhook(`http://[::ffff:127.0.0.1]:${url.port}/webhooks`, {}, '{}', options);

@@ -4,7 +4,7 @@ import { apiClient, testDatabaseName, testTopic } from '@payhook/testkit';
 import { createApp } from '../src/app';
 import { configSchema } from '../src/config';
 
-// The SSRF guard as production runs it (WEBHOOK_ALLOW_PRIVATE_TARGETS unset), at registration.
+// The SSRF guard as production runs it (WEBHOOK_ALLOWED_PRIVATE_TARGETS unset), at registration.
 const API_KEY = 'sk_test_dispatcher_integration_0123';
 let app: INestApplication;
 let baseUrl: string;

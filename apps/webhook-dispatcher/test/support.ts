@@ -60,7 +60,7 @@ export class InProcessDispatcher {
       DISPATCHER_DATABASE_NAME: testDatabaseName(`dispatcher_${name}`),
       PAYMENT_EVENTS_TOPIC: this.topic,
       DISPATCHER_CONSUMER_GROUP: `${this.topic}.dispatcher`,
-      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+      WEBHOOK_ALLOWED_PRIVATE_TARGETS: '127.0.0.1',
       LOG_LEVEL: 'warn',
       ...env,
     };

@@ -53,13 +53,26 @@ describe('docker-compose.yml', () => {
     const service = services[name];
     expect(service.build).toEqual({ context: '.', args: { APP: name } });
     expect(service.env_file).toBe('.env.example');
-    expect(service.ports).toEqual([`${app.port}:${app.port}`]);
+    expect(service.ports).toEqual([`127.0.0.1:${app.port}:${app.port}`]);
     expect(service.healthcheck?.test.join(' ')).toContain(`127.0.0.1:${app.port}/health`);
     expect(service.depends_on?.postgres).toEqual({ condition: 'service_healthy' });
     expect(service.depends_on?.kafka).toEqual({ condition: 'service_healthy' });
     for (const dependency of Object.values(service.depends_on ?? {})) expect(dependency.condition).toBe('service_healthy');
     const unknown = Object.keys(service.environment ?? {}).filter((key) => !app.keys.includes(key));
     expect(unknown).toEqual([]);
+  });
+
+  it('publishes neither Postgres nor Kafka, and keeps the SSRF guard on but for order-service', () => {
+    expect(services.postgres.ports).toBeUndefined();
+    expect(services.kafka.ports).toBeUndefined();
+    expect(String(services.kafka.environment?.KAFKA_ADVERTISED_LISTENERS)).toBe('INTERNAL://kafka:19092');
+    expect(services['webhook-dispatcher'].environment?.WEBHOOK_ALLOWED_PRIVATE_TARGETS).toBe('order-service');
+    const dispatcher = dispatcherConfig.parse({ ...envExample, ...services['webhook-dispatcher'].environment });
+    expect(dispatcher.WEBHOOK_ALLOWED_PRIVATE_TARGETS.entries).toEqual(['order-service']);
+  });
+
+  it('.env.example allows loopback alone past the SSRF guard, for npm start', () => {
+    expect(envExample.WEBHOOK_ALLOWED_PRIVATE_TARGETS).toBe('127.0.0.1,::1');
   });
 
   it('.env.example sets only variables some app reads', () => {

@@ -48,7 +48,7 @@ export class TestStack {
       PAYMENT_SERVICE_URL: this.urls['payment-service'],
       WEBHOOK_DISPATCHER_URL: this.urls['webhook-dispatcher'],
       ORDER_WEBHOOK_URL: `${this.urls['order-service']}/webhooks/payments`,
-      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+      WEBHOOK_ALLOWED_PRIVATE_TARGETS: '127.0.0.1',
       LOG_LEVEL: 'info',
       ...options.env,
     };

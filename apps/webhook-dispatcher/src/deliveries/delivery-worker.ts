@@ -195,7 +195,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const result = await postWebhook(row.url, { ...headers }, row.body, {
       timeoutMs: this.config.WEBHOOK_TIMEOUT_MS,
       maxResponseBytes: this.config.WEBHOOK_RESPONSE_MAX_BYTES,
-      allowPrivateTargets: this.config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+      allowlist: this.config.WEBHOOK_ALLOWED_PRIVATE_TARGETS,
     });
     release();
     await this.record(row, attemptedAt, result);

@@ -2,6 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
+import { isAllowed, type PrivateAllowlist } from '../endpoints/domain/private-allowlist';
 import { blockedCategory } from '../endpoints/domain/target-address';
 import type { AttemptResult } from './domain/retry-policy';
 
@@ -9,7 +10,8 @@ export interface SendOptions {
   timeoutMs: number;
   /** Bytes of the response body kept; the rest is not read. */
   maxResponseBytes: number;
-  allowPrivateTargets: boolean;
+  /** Private targets allowed past the SSRF guard (WEBHOOK_ALLOWED_PRIVATE_TARGETS). */
+  allowlist: PrivateAllowlist;
 }
 
 /** The reply's first bytes are kept as bytes: a receiver may answer anything (NUL, UTF-16, binary). */
@@ -18,13 +20,14 @@ export type SendResult = AttemptResult & { durationMs: number; responseBody?: Bu
 class BlockedTargetError extends Error {}
 
 /**
- * Resolves like dns.lookup, then refuses if any address is private (SSRF guard at connect
- * time: a public name may resolve to a private address, or change after registration).
+ * Resolves like dns.lookup, then refuses if any address is private and not allowed (SSRF
+ * guard at connect time: a public name may resolve to a private address, or change after
+ * registration).
  */
-const guardedLookup: LookupFunction = (hostname, options, callback) => {
+const guardedLookup = (allowlist: PrivateAllowlist): LookupFunction => (hostname, options, callback) => {
   dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
     if (error) return callback(error, '', 0);
-    const blocked = addresses.find((a) => blockedCategory(a.address));
+    const blocked = addresses.find((a) => blockedCategory(a.address) && !isAllowed(allowlist, a.address));
     if (blocked) {
       return callback(new BlockedTargetError(`${hostname} resolves to ${blockedCategory(blocked.address)} address ${blocked.address}`), '', 0);
     }
@@ -46,8 +49,10 @@ const agents = {
 export function postWebhook(url: string, headers: Record<string, string>, body: string, options: SendOptions): Promise<SendResult> {
   const target = new URL(url);
   const host = target.hostname.replace(/^\[|\]$/g, '');
-  // An IP literal is never looked up, so the guard checks it here.
-  if (!options.allowPrivateTargets && isIP(host) && blockedCategory(host)) {
+  // An IP literal is never looked up, so the guard checks it here; a host name allowed by
+  // name is trusted whatever it resolves to.
+  const allowed = isAllowed(options.allowlist, host);
+  if (!allowed && isIP(host) && blockedCategory(host)) {
     return Promise.resolve({ kind: 'error', error: `target refused: ${blockedCategory(host)} address ${host}`, durationMs: 0 });
   }
   const started = performance.now();
@@ -66,7 +71,7 @@ export function postWebhook(url: string, headers: Record<string, string>, body: 
       {
         method: 'POST',
         agent: target.protocol === 'https:' ? agents.https : agents.http,
-        lookup: options.allowPrivateTargets ? undefined : guardedLookup,
+        lookup: allowed ? undefined : guardedLookup(options.allowlist),
         headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'Payhook-Webhooks/1.0' },
       },
       (response) => {

@@ -132,7 +132,7 @@ export class EndpointsService {
   }
 
   private checkUrl(value: string): string {
-    const result = checkTargetUrl(value, this.config.WEBHOOK_ALLOW_PRIVATE_TARGETS);
+    const result = checkTargetUrl(value, this.config.WEBHOOK_ALLOWED_PRIVATE_TARGETS);
     if (!result.ok) throw new ApiError(result.code === 'invalid_url' ? 400 : 422, result.code, result.message);
     return result.url.toString();
   }
