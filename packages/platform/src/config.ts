@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseBrokers } from '@payhook/messaging';
+import { isSecretSetting } from './log-safety';
 
 /** A configuration problem found at boot; its message is one line naming the variable. */
 export class ConfigError extends Error {}
@@ -14,7 +15,7 @@ export function loadConfig<S extends z.ZodTypeAny>(schema: S, env: NodeJS.Proces
   const problems = result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? '(environment)');
     const raw = env[name];
-    const shown = raw === undefined ? 'not set' : `got "${redactUrl(raw)}"`;
+    const shown = raw === undefined ? 'not set' : isSecretSetting(name) ? 'value hidden' : `got "${redactUrl(raw)}"`;
     return `${name}: ${issue.message} (${shown})`;
   });
   throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);

@@ -15,5 +15,6 @@ export * from './idempotency';
 export * from './group-commit';
 export * from './poison';
 export * from './conflict-retry';
+export * from './log-safety';
 export * from './bytes';
 export * from './quarantine';

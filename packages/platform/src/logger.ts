@@ -2,16 +2,20 @@ import type { LoggerService } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino, { type Logger } from 'pino';
 import { pinoHttp, type HttpLogger } from 'pino-http';
+import { safeErrorSerializer } from './log-safety';
 
 /**
  * One JSON logger per process. Authorization headers, secrets and signatures are
- * redacted wherever they appear in a logged object.
+ * redacted wherever they appear in a logged object, and a database error's bound
+ * parameters and quoted values never reach a line.
  */
 export function createLogger(service: string, level: string): Logger {
   return pino({
     level,
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // Database errors are logged without the values they carry (log-safety.ts).
+    serializers: { err: safeErrorSerializer },
     redact: {
       paths: [
         'req.headers.authorization',

@@ -19,9 +19,9 @@ describe('isTransientError', () => {
 });
 
 describe('errorReason', () => {
-  it('is one line with the SQLSTATE', () => {
+  it('is one line with the SQLSTATE, without the value that failed', () => {
     const error = Object.assign(new Error('value "3000000000" is out of range\nfor type integer'), { code: '22003' });
-    expect(errorReason(error)).toBe('value "3000000000" is out of range for type integer (SQLSTATE 22003)');
+    expect(errorReason(error)).toBe('value [redacted] is out of range for type integer (SQLSTATE 22003)');
   });
 });
 

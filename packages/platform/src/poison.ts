@@ -1,3 +1,4 @@
+import { redactDatabaseText } from './log-safety';
 /**
  * Poison isolation: one bad record never fails the batch it came in. A batch that fails is
  * split in halves until the records that fail on their own are found; those are set aside
@@ -37,7 +38,8 @@ export function isTransientError(error: unknown): boolean {
 export function errorReason(error: unknown): string {
   const state = sqlState(error);
   const message = error instanceof Error ? error.message : String(error);
-  const reason = state ? `${message} (SQLSTATE ${state})` : message;
+  // A database message may quote the value that failed (a card number, a secret): not kept.
+  const reason = state ? `${redactDatabaseText(message)} (SQLSTATE ${state})` : message;
   return reason.replace(/\s+/g, ' ').slice(0, 1000);
 }
 
