@@ -34,10 +34,19 @@ interface ClaimedDelivery {
  * free concurrency, or its rate-limit tokens), so one slow or dead endpoint never fills
  * the batch; rows another worker holds are skipped, and the lease brings back the rows
  * of a worker that died. The row lock ends with the statement, before any HTTP call.
+ * Only endpoints with pending deliveries are visited (a skip scan of deliveries_due), and
+ * endpoints are only ever read by id (LATERAL … LIMIT 1 keeps the planner from scanning
+ * them), so its cost follows the busy endpoints, not all of them.
  */
-const CLAIM = `
-  WITH candidates AS (
-    SELECT d.id FROM endpoints e
+export const CLAIM_DUE_DELIVERIES = `
+  WITH RECURSIVE busy AS (
+    (SELECT endpoint_id FROM deliveries WHERE status = 'pending' ORDER BY endpoint_id LIMIT 1)
+    UNION ALL
+    SELECT (SELECT d.endpoint_id FROM deliveries d WHERE d.status = 'pending' AND d.endpoint_id > busy.endpoint_id ORDER BY d.endpoint_id LIMIT 1)
+    FROM busy WHERE busy.endpoint_id IS NOT NULL
+  ), candidates AS (
+    SELECT d.id FROM busy
+    CROSS JOIN LATERAL (SELECT id, status FROM endpoints WHERE id = busy.endpoint_id LIMIT 1) e
     CROSS JOIN LATERAL (
       SELECT id, next_attempt_at FROM deliveries
       WHERE endpoint_id = e.id AND status = 'pending' AND next_attempt_at <= now()
@@ -49,9 +58,9 @@ const CLAIM = `
     ORDER BY d.next_attempt_at, d.id
     LIMIT $1
   ), locked AS (
-    SELECT id FROM deliveries
-    WHERE id IN (SELECT id FROM candidates) AND status = 'pending' AND (lease_until IS NULL OR lease_until < now())
-    FOR UPDATE SKIP LOCKED
+    SELECT d.id FROM candidates c JOIN deliveries d ON d.id = c.id
+    WHERE d.status = 'pending' AND (d.lease_until IS NULL OR d.lease_until < now())
+    FOR UPDATE OF d SKIP LOCKED
   ), claimed AS (
     UPDATE deliveries d SET lease_until = now() + $4 * interval '1 millisecond'
     FROM locked WHERE d.id = locked.id
@@ -61,7 +70,9 @@ const CLAIM = `
     ARRAY(SELECT s.secret FROM endpoint_secrets s
           WHERE s.endpoint_id = c.endpoint_id AND (s.expires_at IS NULL OR s.expires_at > now())
           ORDER BY s.id DESC) AS secrets
-  FROM claimed c JOIN endpoints e ON e.id = c.endpoint_id JOIN events ev ON ev.id = c.event_id`;
+  FROM claimed c
+  CROSS JOIN LATERAL (SELECT url, rate_limit_per_second FROM endpoints WHERE id = c.endpoint_id LIMIT 1) e
+  CROSS JOIN LATERAL (SELECT body FROM events WHERE id = c.event_id LIMIT 1) ev`;
 
 /** Sends deliveries: signs, POSTs, records the attempt and decides what comes next. */
 @Injectable()
@@ -123,7 +134,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     for (const [endpoint, count] of this.inFlightByEndpoint) slots[endpoint] = cap - count;
     for (const [endpoint, bucket] of this.buckets) slots[endpoint] = Math.min(slots[endpoint] ?? cap, bucket.available(now));
     const limit = Math.min(free, this.config.WEBHOOK_BATCH_SIZE);
-    const rows: ClaimedDelivery[] = await this.dataSource.query(CLAIM, [limit, cap, JSON.stringify(slots), this.leaseMs]);
+    const rows: ClaimedDelivery[] = await this.dataSource.query(CLAIM_DUE_DELIVERIES, [limit, cap, JSON.stringify(slots), this.leaseMs]);
     this.full = rows.length === limit;
     const claimed = new Map<string, number>();
     for (const row of rows) claimed.set(row.endpoint_id, (claimed.get(row.endpoint_id) ?? 0) + 1);
