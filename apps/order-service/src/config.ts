@@ -33,6 +33,12 @@ export const configSchema = z.object({
    */
   ORDER_RECONCILE_AFTER: env.duration('2m'),
   ORDER_RECONCILE_EVERY: env.duration('1m'),
+  /**
+   * Webhook-ids are remembered this long (the inbox). It must outlast every redelivery:
+   * the dispatcher's retry schedule (about 33 h by default), its hold limit and a recover.
+   * A copy older than this is still harmless: its version is not newer than the order's.
+   */
+  ORDER_INBOX_RETENTION: env.duration('30d'),
 });
 
 export type OrderConfig = z.infer<typeof configSchema>;

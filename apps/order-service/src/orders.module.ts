@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { API_KEY, IdempotencyKeys, Quarantine, QUARANTINE_CONTROLLER } from '@payhook/platform';
+import { API_KEY, IDEMPOTENCY_KEYS_RETENTION, IdempotencyKeys, Quarantine, QUARANTINE_CONTROLLER, retentionProvider } from '@payhook/platform';
 import { ORDER_CONFIG, type OrderConfig } from './config';
 import { OrderUpdates } from './orders/order-updates';
 import { OrdersController } from './orders/orders.controller';
@@ -28,6 +28,7 @@ export class OrdersModule {
         PaymentRequestWorker,
         PaymentWebhooks,
         Reconciler,
+        retentionProvider([IDEMPOTENCY_KEYS_RETENTION, { table: 'inbox', column: 'received_at', maxAgeMs: config.ORDER_INBOX_RETENTION }]),
         WebhookSecrets,
         WebhookRegistration,
       ],

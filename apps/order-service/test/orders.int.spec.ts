@@ -2,9 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import type { PaymentEvent, PaymentSnapshot } from '@payhook/contracts';
-import { loadConfig } from '@payhook/platform';
+import { loadConfig, RetentionLoop } from '@payhook/platform';
 import { sendWebhook, testDatabaseName, waitFor } from '@payhook/testkit';
 import { generateSecret } from '@payhook/webhook-signature';
+import { DataSource } from 'typeorm';
 import { createApp } from '../src/app';
 import { configSchema } from '../src/config';
 
@@ -193,7 +194,7 @@ describe('placing orders', () => {
 describe('payment webhooks', () => {
   it('a verified payment.succeeded makes the order paid, with the event in its history', async () => {
     const id = await placeOrder();
-    const sent = await deliver(event(id, 2, 'succeeded', 'payment.succeeded'));
+    const sent = await deliver(event(id, 2, 'succeeded', 'payment.succeeded'), { secrets: [ROTATED] }); // rotated above
     expect(sent.status).toBe(200);
     const { body } = await api('GET', `/v1/orders/${id}`);
     expect(body.status).toBe('paid');
@@ -418,5 +419,20 @@ describe('registration with the dispatcher', () => {
     expect(registrations()).toBe(1);
     const id = await placeOrder();
     expect((await deliver(event(id, 2, 'succeeded', 'payment.succeeded'), { secrets: [ROTATED] })).status).toBe(200);
+  });
+});
+
+describe('retention', () => {
+  it('forgets webhook-ids after ORDER_INBOX_RETENTION and idempotency keys after 24 h, and keeps the rest', async () => {
+    const dataSource = app.get(DataSource);
+    const id = await placeOrder();
+    const sent = await deliver(event(id, 2, 'succeeded', 'payment.succeeded'), { secrets: [ROTATED] }); // rotated above
+    expect(sent.status).toBe(200);
+    await dataSource.query(`INSERT INTO inbox (webhook_id, event_id, received_at) VALUES ('msg_old', 'evt_old', now() - interval '31 days')`);
+    await dataSource.query(`INSERT INTO idempotency_keys (key, request_hash, created_at) VALUES ('key_old', 'h', now() - interval '25 hours'), ('key_new', 'h', now())`);
+    while ((await app.get(RetentionLoop).sweep()) > 0);
+    expect(await dataSource.query(`SELECT webhook_id FROM inbox WHERE webhook_id = 'msg_old'`)).toEqual([]);
+    expect((await dataSource.query('SELECT count(*)::int AS n FROM inbox'))[0].n).toBeGreaterThan(0);
+    expect((await dataSource.query(`SELECT key FROM idempotency_keys WHERE key IN ('key_old', 'key_new')`)).map((r: { key: string }) => r.key)).toEqual(['key_new']);
   });
 });

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { API_KEY, IdempotencyKeys, Quarantine, QUARANTINE_CONTROLLER } from '@payhook/platform';
+import { API_KEY, IDEMPOTENCY_KEYS_RETENTION, IdempotencyKeys, Quarantine, QUARANTINE_CONTROLLER, retentionProvider } from '@payhook/platform';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from './config';
 import { DeliveriesController } from './deliveries/deliveries.controller';
 import { DeliveriesService } from './deliveries/deliveries.service';
@@ -28,6 +28,7 @@ export class DispatcherModule {
         DeliveryWorker,
         EventIngest,
         Housekeeping,
+        retentionProvider([IDEMPOTENCY_KEYS_RETENTION]),
       ],
     };
   }

@@ -16,5 +16,6 @@ export * from './group-commit';
 export * from './poison';
 export * from './conflict-retry';
 export * from './log-safety';
+export * from './retention';
 export * from './bytes';
 export * from './quarantine';

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { API_KEY, IdempotencyKeys, Quarantine, QUARANTINE_CONTROLLER } from '@payhook/platform';
+import { API_KEY, IDEMPOTENCY_KEYS_RETENTION, IdempotencyKeys, Quarantine, QUARANTINE_CONTROLLER, retentionProvider } from '@payhook/platform';
 import { PAYMENT_CONFIG, type PaymentConfig } from '../config';
 import { EventStore } from '../event-store/event-store';
 import { OutboxRelay } from '../outbox/outbox-relay';
@@ -24,6 +24,7 @@ export class PaymentsModule {
         ProcessingScheduler,
         ProcessingWorker,
         OutboxRelay,
+        retentionProvider([IDEMPOTENCY_KEYS_RETENTION]),
       ],
     };
   }

@@ -74,10 +74,14 @@ export const CLAIM_DUE_DELIVERIES = `
   CROSS JOIN LATERAL (SELECT url, rate_limit_per_second FROM endpoints WHERE id = c.endpoint_id LIMIT 1) e
   CROSS JOIN LATERAL (SELECT body FROM events WHERE id = c.event_id LIMIT 1) ev`;
 
+/** A rate-limit bucket unused this long is dropped (a fresh one is the same). */
+const BUCKET_IDLE_MS = 60_000;
+
 /** Sends deliveries: signs, POSTs, records the attempt and decides what comes next. */
 @Injectable()
 export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly loop: WorkerLoop;
+  /** Per-endpoint state, bounded: in-flight counts go at zero, saturation on release, buckets when idle. */
   private readonly inFlightByEndpoint = new Map<string, number>();
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly sends = new Set<Promise<void>>();
@@ -132,7 +136,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const cap = this.config.WEBHOOK_ENDPOINT_CONCURRENCY;
     const slots: Record<string, number> = {};
     for (const [endpoint, count] of this.inFlightByEndpoint) slots[endpoint] = cap - count;
-    for (const [endpoint, bucket] of this.buckets) slots[endpoint] = Math.min(slots[endpoint] ?? cap, bucket.available(now));
+    for (const [endpoint, bucket] of this.buckets) {
+      // Bounded: a bucket idle for a minute (its endpoint quiet, deleted or unlimited) goes.
+      if (bucket.isIdle(now, BUCKET_IDLE_MS)) this.buckets.delete(endpoint);
+      else slots[endpoint] = Math.min(slots[endpoint] ?? cap, bucket.available(now));
+    }
     const limit = Math.min(free, this.config.WEBHOOK_BATCH_SIZE);
     const rows: ClaimedDelivery[] = await this.dataSource.query(CLAIM_DUE_DELIVERIES, [limit, cap, JSON.stringify(slots), this.leaseMs]);
     this.full = rows.length === limit;

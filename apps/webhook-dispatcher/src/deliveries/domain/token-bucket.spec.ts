@@ -19,4 +19,12 @@ describe('TokenBucket', () => {
     bucket.setRate(2);
     expect(bucket.available(0)).toBe(2);
   });
+
+  it('is idle once full and untouched for the given time, never while spent', () => {
+    const bucket = new TokenBucket(2, 0);
+    expect(bucket.take(0)).toBe(true);
+    expect(bucket.isIdle(500, 60_000)).toBe(false);
+    expect(bucket.isIdle(59_000, 60_000)).toBe(false);
+    expect(bucket.isIdle(60_000, 60_000)).toBe(true);
+  });
 });

@@ -5,6 +5,7 @@
 export class TokenBucket {
   private tokens: number;
   private updatedAt: number;
+  private lastTakenAt: number;
 
   constructor(
     private ratePerSecond: number,
@@ -12,6 +13,7 @@ export class TokenBucket {
   ) {
     this.tokens = ratePerSecond;
     this.updatedAt = now;
+    this.lastTakenAt = now;
   }
 
   setRate(ratePerSecond: number): void {
@@ -30,7 +32,14 @@ export class TokenBucket {
     this.refill(now);
     if (this.tokens < 1) return false;
     this.tokens -= 1;
+    this.lastTakenAt = now;
     return true;
+  }
+
+  /** Full and untouched for `idleMs`: no different from a new bucket, so it can be dropped. */
+  isIdle(now: number, idleMs: number): boolean {
+    this.refill(now);
+    return this.tokens >= this.ratePerSecond && now - this.lastTakenAt >= idleMs;
   }
 
   /** Milliseconds until the next token. */

@@ -1,0 +1,79 @@
+import type { OnApplicationBootstrap, OnModuleDestroy, Provider } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { LOGGER } from './core.module';
+import { WorkerLoop } from './worker-loop';
+
+/** Idempotency keys are answered again for this long after their request (as Stripe does). */
+export const IDEMPOTENCY_KEY_RETENTION_MS = 24 * 3_600_000;
+
+/** A table whose rows go once `column` is older than `maxAgeMs`. */
+export interface RetentionRule {
+  table: string;
+  column: string;
+  maxAgeMs: number;
+}
+
+const BATCH = 1000;
+
+/**
+ * Keeps append-only tables bounded: every minute, rows past their rule's age are deleted a
+ * batch at a time (the loop goes on while batches come back full). Each rule's column is
+ * indexed by its app's migrations, so a sweep never scans the table.
+ */
+export class RetentionLoop implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly loop: WorkerLoop;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    logger: Logger,
+    private readonly rules: RetentionRule[],
+  ) {
+    this.loop = new WorkerLoop({ name: 'retention', logger, idleMs: 60_000, batchSize: BATCH, runOnce: () => this.sweep() });
+  }
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.loop.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.loop.stop();
+  }
+
+  /** One batch per rule; returns the most rows one rule removed. */
+  async sweep(): Promise<number> {
+    let most = 0;
+    for (const rule of this.rules) {
+      const [, removed]: [unknown, number] = await this.dataSource.query(
+        `DELETE FROM ${rule.table} WHERE ctid IN (SELECT ctid FROM ${rule.table} WHERE ${rule.column} < $1 LIMIT $2)`,
+        [new Date(Date.now() - rule.maxAgeMs), BATCH],
+      );
+      most = Math.max(most, removed);
+    }
+    return most;
+  }
+}
+
+/** The provider of an app's retention loop, with the rules it keeps. */
+export function retentionProvider(rules: RetentionRule[]): Provider {
+  return {
+    provide: RetentionLoop,
+    inject: [DataSource, LOGGER],
+    useFactory: (dataSource: DataSource, logger: Logger) => new RetentionLoop(dataSource, logger, rules),
+  };
+}
+
+/** Every app's idempotency keys expire: the index their retention sweep uses. */
+export class IdempotencyKeysRetention1732800000001 implements MigrationInterface {
+  name = 'IdempotencyKeysRetention1732800000001';
+
+  async up(db: QueryRunner): Promise<void> {
+    await db.query('CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at)');
+  }
+
+  async down(db: QueryRunner): Promise<void> {
+    await db.query('DROP INDEX idempotency_keys_created');
+  }
+}
+
+export const IDEMPOTENCY_KEYS_RETENTION: RetentionRule = { table: 'idempotency_keys', column: 'created_at', maxAgeMs: IDEMPOTENCY_KEY_RETENTION_MS };
