@@ -194,7 +194,7 @@ describe('placing orders', () => {
 describe('payment webhooks', () => {
   it('a verified payment.succeeded makes the order paid, with the event in its history', async () => {
     const id = await placeOrder();
-    const sent = await deliver(event(id, 2, 'succeeded', 'payment.succeeded'), { secrets: [ROTATED] }); // rotated above
+    const sent = await deliver(event(id, 2, 'succeeded', 'payment.succeeded'));
     expect(sent.status).toBe(200);
     const { body } = await api('GET', `/v1/orders/${id}`);
     expect(body.status).toBe('paid');
