@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  AppProcess,
   collectLedger,
   currentRunId,
   duplicateEffects,
@@ -12,6 +13,7 @@ import {
   settledOrders,
   startKafka,
   stopKafka,
+  TEST_DISPATCHER_API_KEY,
   TestStack,
   waitFor,
   WebhookReceiver,
@@ -22,9 +24,13 @@ import {
 /**
  * The fault-injection run: orders flow through the whole stack while apps and the broker
  * are killed with SIGKILL and restarted, order-service's receiver goes away for a
- * stretch, and poison is injected (bad payment methods, oversized metadata and events,
- * payments no processing can finish, a second receiver answering odd bytes). `npm test` runs a short version; `npm run test:chaos` the full one
- * (CHAOS_ORDERS, default 2000 there).
+ * stretch, poison is injected (bad payment methods, oversized metadata and events,
+ * payments no processing can finish, a second receiver answering odd bytes), every app's
+ * database connection is cut, order-service's endpoint is disabled (by hand, and by the
+ * dispatcher after WEBHOOK_DISABLE_AFTER of failures), operators rotate, retry, recover
+ * and patch, and second instances of the dispatcher and order-service run for a while.
+ * `npm test` runs a short version; `npm run test:chaos` the full one (CHAOS_ORDERS,
+ * default 2000 there).
  */
 const ORDERS = Number(process.env.CHAOS_ORDERS ?? 300);
 const LOAD_SECONDS = Number(process.env.CHAOS_LOAD_SECONDS ?? Math.max(15, ORDERS / 40));
@@ -40,11 +46,36 @@ const stack = new TestStack({
     PAYMENT_REQUEST_POLL_INTERVAL_MS: '300',
     WEBHOOK_TIMEOUT_MS: '3000',
     WEBHOOK_RETRY_SCHEDULE: ['200ms', '500ms', '1s', '2s', ...Array(30).fill('3s')].join(','),
+    // Short, so the endpoint-disabled fault can make the dispatcher disable order-service's endpoint.
+    WEBHOOK_DISABLE_AFTER: '3s',
     LOG_LEVEL: 'warn',
   },
 });
 const APPS: AppName[] = ['payment-service', 'webhook-dispatcher', 'order-service'];
-const FAULTS = ['kill payment-service', 'kill webhook-dispatcher', 'kill order-service', 'kill kafka', 'receiver away', 'poison'] as const;
+const FAULTS = [
+  'kill payment-service',
+  'kill webhook-dispatcher',
+  'kill order-service',
+  'kill kafka',
+  'receiver away',
+  'poison',
+  'postgres',
+  'endpoint-disabled',
+  'admin',
+  'second-instance',
+] as const;
+/** Second instances, on ports of their own, sharing the first ones' databases and topic. */
+const seconds = (['webhook-dispatcher', 'order-service'] as const).map(
+  (app, i) =>
+    new AppProcess({
+      app,
+      baseUrl: `http://127.0.0.1:${13511 + i}`,
+      env: { ...stack.env, WEBHOOK_DISPATCHER_PORT: String(13511), ORDER_SERVICE_PORT: String(13512) },
+      output: join(repoRoot(), '.payhook', 'logs', `chaos-second-${app}.log`),
+    }),
+);
+/** Admin calls answered 5xx during the run: must stay 0. */
+let adminFailures = 0;
 /** A second endpoint whose receiver answers bytes that once broke recording. */
 const oddReceiver = new WebhookReceiver();
 const ODD_REPLIES: Reply[] = [
@@ -52,7 +83,7 @@ const ODD_REPLIES: Reply[] = [
   { status: 200, body: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"ok":1}', 'utf16le')]) },
   { status: 500, body: Buffer.from([0x00, 0xc3, 0x28]) },
 ];
-const faults: Record<string, number> = Object.fromEntries([...FAULTS, 'app exited by itself'].map((f) => [f, 0]));
+const faults: Record<string, number> = Object.fromEntries([...FAULTS, 'endpoint disabled by the dispatcher', 'app exited by itself'].map((f) => [f, 0]));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const random = (min: number, max: number) => min + Math.random() * (max - min);
@@ -73,7 +104,8 @@ async function injectFaults(until: (injected: number) => boolean): Promise<void>
   while (!until(round)) {
     await sleep(random(1500, 3500));
     if (until(round)) break;
-    if (order.length === 0) order = [...FAULTS].sort(() => Math.random() - 0.5);
+    // Each round in random order, but the endpoint outage first, while orders still flow.
+    if (order.length === 0) order = [...FAULTS.filter((f) => f !== 'endpoint-disabled').sort(() => Math.random() - 0.5), 'endpoint-disabled'];
     const fault = order.pop()!;
     round += 1;
     for (const app of APPS) if (!stack.apps[app].running) faults['app exited by itself'] += 1;
@@ -83,6 +115,16 @@ async function injectFaults(until: (injected: number) => boolean): Promise<void>
       await startKafka(broker);
     } else if (fault === 'poison') {
       await injectPoison();
+    } else if (fault === 'postgres') {
+      await cutDatabaseConnections();
+    } else if (fault === 'endpoint-disabled') {
+      await disableOrderEndpoint();
+    } else if (fault === 'admin') {
+      await adminCalls();
+    } else if (fault === 'second-instance') {
+      await Promise.all(seconds.map((app) => app.start()));
+      await sleep(random(3000, 6000));
+      await Promise.all(seconds.map((app) => app.kill()));
     } else if (fault === 'receiver away') {
       await stack.apps['order-service'].stop();
       await sleep(random(2000, 5000));
@@ -125,6 +167,58 @@ async function injectPoison(): Promise<void> {
   );
 }
 
+/** What a database restart does to the apps: every connection they hold is terminated. */
+async function cutDatabaseConnections(): Promise<void> {
+  const names = [stack.env.PAYMENT_DATABASE_NAME, stack.env.DISPATCHER_DATABASE_NAME, stack.env.ORDER_DATABASE_NAME];
+  await stack.query('payment-service', 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ANY($1) AND pid <> pg_backend_pid()', [names]);
+}
+
+/**
+ * order-service's endpoint goes off for a while: disabled by hand and enabled again, then,
+ * with order-service away for longer than WEBHOOK_DISABLE_AFTER, disabled by the dispatcher
+ * (order-service re-enables its registration when it starts again). What arrives meanwhile
+ * is held, then sent.
+ */
+async function disableOrderEndpoint(): Promise<void> {
+  const [registration] = await stack.query<{ endpoint_id: string }>('order-service', 'SELECT endpoint_id FROM webhook_registration');
+  await admin('PATCH', `/v1/endpoints/${registration.endpoint_id}`, { status: 'disabled' });
+  await sleep(random(2000, 5000));
+  await waitFor(async () => (await stack.call('webhook-dispatcher', 'PATCH', `/v1/endpoints/${registration.endpoint_id}`, { status: 'enabled' })).status === 200, {
+    timeoutMs: 30_000,
+    description: "order-service's endpoint enabled again",
+  });
+  await stack.apps['order-service'].stop();
+  await sleep(7000);
+  const [endpoint] = await stack.query<{ status: string }>('webhook-dispatcher', 'SELECT status FROM endpoints WHERE id = $1', [registration.endpoint_id]);
+  if (endpoint?.status === 'disabled') faults['endpoint disabled by the dispatcher'] += 1;
+}
+
+/** An operator at work during load: rotations, retries, recovers and patches. */
+async function adminCalls(): Promise<void> {
+  const [registration] = await stack.query<{ endpoint_id: string }>('order-service', 'SELECT endpoint_id FROM webhook_registration');
+  const recent = await stack.query<{ id: string }>('webhook-dispatcher', 'SELECT id FROM deliveries ORDER BY created_at DESC LIMIT 3');
+  const since = new Date(Date.now() - 10 * 60_000).toISOString();
+  await Promise.all([
+    admin('POST', '/v1/webhook-registration/rotate-secret', undefined, 'order-service'),
+    ...recent.map((d) => admin('POST', `/v1/deliveries/${d.id}/retry`)),
+    admin('POST', `/v1/endpoints/${registration.endpoint_id}/recover`, { since }),
+    admin('PATCH', `/v1/endpoints/${registration.endpoint_id}`, { description: `chaos ${Date.now()}` }),
+  ]);
+}
+
+/** A management call; a 5xx is counted (an app being down at that moment is not). */
+async function admin(method: string, path: string, body?: unknown, app: AppName = 'webhook-dispatcher'): Promise<void> {
+  try {
+    const answer = await stack.call(app, method, path, body, { authorization: `Bearer ${TEST_DISPATCHER_API_KEY}` });
+    if (answer.status >= 500) {
+      adminFailures += 1;
+      process.stdout.write(`[chaos] ${method} ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}\n`);
+    }
+  } catch {
+    // the app was killed by another fault: not an answer
+  }
+}
+
 /** Places one order like a careful client: retried with the same Idempotency-Key until accepted. */
 async function placeOrder(i: number, card: string): Promise<string | undefined> {
   const deadline = Date.now() + 120_000;
@@ -157,6 +251,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  await Promise.all(seconds.map((app) => app.stop().catch(() => undefined)));
   await oddReceiver.stop();
   await stack.stop();
   await stopKafka(broker).catch(() => undefined);
@@ -198,10 +293,16 @@ it(`loses nothing and applies nothing twice: ${ORDERS} orders through SIGKILLs o
 
   const ledger = await collectLedger(stack, { expected, placementFailures, faults });
   process.stdout.write(`${formatLedger('chaos ledger', ledger)}\n`);
+  for (const app of APPS) {
+    for (const row of await stack.query<{ worker: string; reason: string }>(app, 'SELECT worker, reason FROM quarantine ORDER BY id')) {
+      process.stdout.write(`[chaos] quarantined by ${app}/${row.worker}: ${row.reason.slice(0, 200)}\n`);
+    }
+  }
   mkdirSync(join(repoRoot(), '.payhook'), { recursive: true });
   writeFileSync(join(repoRoot(), '.payhook', 'chaos-ledger.json'), `${JSON.stringify({ orders: ORDERS, ...ledger }, null, 2)}\n`);
 
   expect(placementFailures).toBe(0);
+  expect(adminFailures).toBe(0);
   expect(lost(ledger)).toBe(0);
   expect(duplicateEffects(ledger)).toBe(0);
   for (const kind of FAULTS) expect(faults[kind]).toBeGreaterThanOrEqual(1);
