@@ -9,6 +9,8 @@ describe('isTransientError', () => {
     [{ driverError: { code: '53300' } }, true], // too many connections, as TypeORM wraps it
     [{ code: 'ECONNREFUSED' }, true],
     [new Error('Connection terminated unexpectedly'), true],
+    [new Error('Query runner already released. Cannot run queries anymore.'), true], // seen in chaos: the connection cut mid-transaction
+    [new Error('Database connection provided by a query runner was already released, cannot continue to use its querying methods anymore.'), true],
     [{ code: '22P05' }, false], // untranslatable character (a NUL)
     [{ code: '22003' }, false], // numeric value out of range
     [{ code: '23505' }, false], // unique violation

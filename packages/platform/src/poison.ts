@@ -31,7 +31,8 @@ export function isTransientError(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
   if (typeof code === 'string' && TRANSIENT_NODE_CODES.has(code)) return true;
   const message = error instanceof Error ? error.message : String(error);
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED|Cannot use a pool after calling end|Query read timeout/i.test(message);
+  // TypeORM's words for a connection lost mid-transaction (terminated, or the pool closing at shutdown).
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED|Cannot use a pool after calling end|Query read timeout|Query runner already released|query runner was already released/i.test(message);
 }
 
 /** A short, single-line reason for the quarantine record and the log. */
