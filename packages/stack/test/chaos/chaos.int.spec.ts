@@ -285,11 +285,14 @@ it(`loses nothing and applies nothing twice: ${ORDERS} orders through SIGKILLs o
   await chaos;
   await superviseApps();
 
-  await waitFor(async () => (await settledOrders(stack, expected)) === expected.size, {
-    timeoutMs: 240_000,
-    intervalMs: 1000,
-    description: `all ${expected.size} orders to reach their final state`,
-  }).catch(() => undefined); // the ledger below says what is missing
+  // Settled means every order final and payment-service's queues empty: poison injected late
+  // must have been set aside before the ledger is read, or it would count as lost.
+  await waitFor(
+    async () =>
+      (await settledOrders(stack, expected)) === expected.size &&
+      (await stack.count('payment-service', 'SELECT (SELECT count(*) FROM processing_jobs) + (SELECT count(*) FROM outbox) AS n')) === 0,
+    { timeoutMs: 240_000, intervalMs: 1000, description: `all ${expected.size} orders final and payment-service's queues empty` },
+  ).catch(() => undefined); // the ledger below says what is missing
 
   const ledger = await collectLedger(stack, { expected, placementFailures, faults });
   process.stdout.write(`${formatLedger('chaos ledger', ledger)}\n`);
