@@ -201,10 +201,14 @@ async function main(): Promise<void> {
       await waitFor(allPaid, { timeoutMs: 120_000, intervalMs: 250, description: 'the ramp step to drain' });
     }
     say('draining…');
-    await waitFor(allPaid, {
+    // Paid is not the end: a payment.created webhook that beat its payment id (409, retried
+    // after the schedule's first wait) may still be on its way, and the ledger counts it.
+    const drained = async () =>
+      (await allPaid()) && (await stack.count('webhook-dispatcher', `SELECT count(*) AS n FROM deliveries WHERE status IN ('pending', 'held')`)) === 0;
+    await waitFor(drained, {
       timeoutMs: 300_000,
       intervalMs: 500,
-      description: `all ${expected.size} orders to be paid`,
+      description: `all ${expected.size} orders to be paid and every webhook delivered`,
     }).catch(() => undefined); // the ledger says what is missing
     const rampSteps: RampStepResult[] = await Promise.all(
       steps.map(async ({ orders: stepOrders, ...step }) => ({ ...step, ...hopReport(await followEvents(stack, stepOrders)) })),
