@@ -285,12 +285,17 @@ it(`loses nothing and applies nothing twice: ${ORDERS} orders through SIGKILLs o
   await chaos;
   await superviseApps();
 
-  // Settled means every order final and payment-service's queues empty: poison injected late
-  // must have been set aside before the ledger is read, or it would count as lost.
+  // Settled means every order final, payment-service's queues empty (poison injected late
+  // must be set aside before the ledger is read, or it would count as lost) and no webhook to
+  // order-service still on its way (a payment.created that beat its payment id is retried).
   await waitFor(
     async () =>
       (await settledOrders(stack, expected)) === expected.size &&
-      (await stack.count('payment-service', 'SELECT (SELECT count(*) FROM processing_jobs) + (SELECT count(*) FROM outbox) AS n')) === 0,
+      (await stack.count('payment-service', 'SELECT (SELECT count(*) FROM processing_jobs) + (SELECT count(*) FROM outbox) AS n')) === 0 &&
+      (await stack.count(
+        'webhook-dispatcher',
+        `SELECT count(*) AS n FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id WHERE d.status IN ('pending', 'held') AND e.description IS DISTINCT FROM 'chaos: odd bytes'`,
+      )) === 0,
     { timeoutMs: 240_000, intervalMs: 1000, description: `all ${expected.size} orders final and payment-service's queues empty` },
   ).catch(() => undefined); // the ledger below says what is missing
 
