@@ -3,6 +3,7 @@ import { testDatabaseName, testTopic } from './isolation';
 import { queryDatabase } from './postgres';
 import { AppProcess, type AppName } from './processes';
 import { repoRoot } from './repo';
+import { waitFor } from './wait';
 
 export interface TestStackOptions {
   /** Names this stack's databases, topic, consumer group and log files. */
@@ -82,6 +83,14 @@ export class TestStack {
   async count(app: AppName, sql: string, params: unknown[] = []): Promise<number> {
     const [row] = await this.query<{ n: string | number }>(app, sql, params);
     return Number(row.n);
+  }
+
+  /** order-service's endpoint id at the dispatcher, once its registration (made in the background at start) is in. */
+  orderServiceEndpoint(): Promise<string> {
+    return waitFor(
+      async () => (await this.query<{ endpoint_id: string }>('order-service', 'SELECT endpoint_id FROM webhook_registration'))[0]?.endpoint_id,
+      { timeoutMs: 30_000, description: "order-service's registration at the dispatcher" },
+    );
   }
 
   /** A JSON call to one app, with its API key. */

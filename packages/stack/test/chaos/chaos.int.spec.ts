@@ -180,29 +180,29 @@ async function cutDatabaseConnections(): Promise<void> {
  * is held, then sent.
  */
 async function disableOrderEndpoint(): Promise<void> {
-  const [registration] = await stack.query<{ endpoint_id: string }>('order-service', 'SELECT endpoint_id FROM webhook_registration');
-  await admin('PATCH', `/v1/endpoints/${registration.endpoint_id}`, { status: 'disabled' });
+  const endpointId = await stack.orderServiceEndpoint();
+  await admin('PATCH', `/v1/endpoints/${endpointId}`, { status: 'disabled' });
   await sleep(random(2000, 5000));
-  await waitFor(async () => (await stack.call('webhook-dispatcher', 'PATCH', `/v1/endpoints/${registration.endpoint_id}`, { status: 'enabled' })).status === 200, {
+  await waitFor(async () => (await stack.call('webhook-dispatcher', 'PATCH', `/v1/endpoints/${endpointId}`, { status: 'enabled' })).status === 200, {
     timeoutMs: 30_000,
     description: "order-service's endpoint enabled again",
   });
   await stack.apps['order-service'].stop();
   await sleep(7000);
-  const [endpoint] = await stack.query<{ status: string }>('webhook-dispatcher', 'SELECT status FROM endpoints WHERE id = $1', [registration.endpoint_id]);
+  const [endpoint] = await stack.query<{ status: string }>('webhook-dispatcher', 'SELECT status FROM endpoints WHERE id = $1', [endpointId]);
   if (endpoint?.status === 'disabled') faults['endpoint disabled by the dispatcher'] += 1;
 }
 
 /** An operator at work during load: rotations, retries, recovers and patches. */
 async function adminCalls(): Promise<void> {
-  const [registration] = await stack.query<{ endpoint_id: string }>('order-service', 'SELECT endpoint_id FROM webhook_registration');
+  const endpointId = await stack.orderServiceEndpoint();
   const recent = await stack.query<{ id: string }>('webhook-dispatcher', 'SELECT id FROM deliveries ORDER BY created_at DESC LIMIT 3');
   const since = new Date(Date.now() - 10 * 60_000).toISOString();
   await Promise.all([
     admin('POST', '/v1/webhook-registration/rotate-secret', undefined, 'order-service'),
     ...recent.map((d) => admin('POST', `/v1/deliveries/${d.id}/retry`)),
-    admin('POST', `/v1/endpoints/${registration.endpoint_id}/recover`, { since }),
-    admin('PATCH', `/v1/endpoints/${registration.endpoint_id}`, { description: `chaos ${Date.now()}` }),
+    admin('POST', `/v1/endpoints/${endpointId}/recover`, { since }),
+    admin('PATCH', `/v1/endpoints/${endpointId}`, { description: `chaos ${Date.now()}` }),
   ]);
 }
 

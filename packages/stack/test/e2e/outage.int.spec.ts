@@ -21,11 +21,6 @@ const stack = new TestStack({
 beforeAll(() => stack.start(), 120_000);
 afterAll(() => stack.stop(), 60_000);
 
-async function orderServiceEndpoint(): Promise<string> {
-  const [registration] = await stack.query<{ endpoint_id: string }>('order-service', 'SELECT endpoint_id FROM webhook_registration');
-  return registration.endpoint_id;
-}
-
 async function place(): Promise<string> {
   const placed = await stack.call('order-service', 'POST', '/v1/orders', { items: [{ sku: 'lamp', quantity: 1, unitPrice: 4200 }], currency: 'EUR', paymentMethod: '4242424242424242' });
   expect(placed.status).toBe(201);
@@ -48,7 +43,7 @@ async function orderWhen(id: string, predicate: (order: Order) => boolean, descr
 }
 
 const setEndpoint = async (status: 'enabled' | 'disabled') => {
-  const patched = await stack.call('webhook-dispatcher', 'PATCH', `/v1/endpoints/${await orderServiceEndpoint()}`, { status });
+  const patched = await stack.call('webhook-dispatcher', 'PATCH', `/v1/endpoints/${await stack.orderServiceEndpoint()}`, { status });
   expect([patched.status, patched.body.status]).toEqual([200, status]);
 };
 

@@ -33,7 +33,7 @@ beforeAll(async () => {
 afterAll(() => stack.stop(), 60_000);
 
 it('logs each failed insert of a secret or a card number without the value', async () => {
-  const [registration] = await stack.query<{ endpoint_id: string }>('order-service', 'SELECT endpoint_id FROM webhook_registration');
+  const endpointId = await stack.orderServiceEndpoint();
   await failInserts('webhook-dispatcher', 'endpoint_secrets');
   await failInserts('order-service', 'payment_requests');
   await failInserts('order-service', 'webhook_secrets');
@@ -45,7 +45,7 @@ it('logs each failed insert of a secret or a card number without the value', asy
   // Rotation: the dispatcher stores the new secret (its trigger is gone by now), order-service fails to.
   await stack.query('webhook-dispatcher', 'DROP TRIGGER payhook_test_fail ON endpoint_secrets');
   const rotation = await stack.call('order-service', 'POST', '/v1/webhook-registration/rotate-secret', undefined, { authorization: `Bearer ${TEST_DISPATCHER_API_KEY}` });
-  const [rotated] = await stack.query<{ secret: string }>('webhook-dispatcher', 'SELECT secret FROM endpoint_secrets WHERE endpoint_id = $1 ORDER BY id DESC LIMIT 1', [registration.endpoint_id]);
+  const [rotated] = await stack.query<{ secret: string }>('webhook-dispatcher', 'SELECT secret FROM endpoint_secrets WHERE endpoint_id = $1 ORDER BY id DESC LIMIT 1', [endpointId]);
 
   // Forced database failures are the server's: 500 with the generic error body, no detail.
   for (const response of [endpoint, order, payment, rotation]) {
