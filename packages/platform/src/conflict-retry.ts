@@ -1,3 +1,5 @@
+import { sqlState } from './poison';
+
 /**
  * Postgres can still answer "deadlock detected" (40P01) or "could not serialize" (40001)
  * when every path takes its locks in one order (a foreign key check or an index page can
@@ -7,9 +9,8 @@
 const CONFLICT_SQLSTATES = new Set(['40P01', '40001']);
 
 export function isLockConflict(error: unknown): boolean {
-  const candidate = error as { code?: unknown; driverError?: { code?: unknown } };
-  const code = candidate?.driverError?.code ?? candidate?.code;
-  return typeof code === 'string' && CONFLICT_SQLSTATES.has(code);
+  const state = sqlState(error);
+  return state !== undefined && CONFLICT_SQLSTATES.has(state);
 }
 
 /** Runs `work` (a whole transaction) again on a lock conflict, at most `attempts` times in all. */

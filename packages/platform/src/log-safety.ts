@@ -27,7 +27,7 @@ export function redactDatabaseText(text: string): string {
 }
 
 function isDatabaseError(error: Record<string, unknown>): boolean {
-  return typeof error.code === 'string' && /^[0-9A-Z]{5}$/.test(error.code as string) || 'driverError' in error || 'parameters' in error;
+  return (typeof error.code === 'string' && /^[0-9A-Z]{5}$/.test(error.code)) || 'driverError' in error || 'parameters' in error;
 }
 
 /** pino's error serializer, with database errors' values taken out (see above). */

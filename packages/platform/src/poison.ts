@@ -13,7 +13,8 @@ const TRANSIENT_SQLSTATE_CLASSES = new Set(['08', '53', '57', '58', 'XX']);
 const TRANSIENT_SQLSTATES = new Set(['40001', '40P01', '55P03', '55006']);
 const TRANSIENT_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
 
-function sqlState(error: unknown): string | undefined {
+/** The SQLSTATE of a pg error, as pg or TypeORM (driverError) carries it. */
+export function sqlState(error: unknown): string | undefined {
   const candidate = error as { code?: unknown; driverError?: { code?: unknown } };
   const code = candidate?.driverError?.code ?? candidate?.code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;

@@ -33,25 +33,20 @@ export async function disableEndpoint(manager: EntityManager, endpointId: string
  * `holdMaxAgeMs` is failed instead (recover can still send it): a receiver back after
  * weeks gets what it missed through recover or the events API, not as a flood.
  */
-export async function enableEndpoint(manager: EntityManager, endpointId: string, holdMaxAgeMs: number): Promise<{ released: number; expired: number }> {
+export async function enableEndpoint(manager: EntityManager, endpointId: string, holdMaxAgeMs: number): Promise<void> {
   await manager.query(
     `UPDATE endpoints SET status = 'enabled', disabled_reason = NULL, failing_since = NULL, updated_at = now()
      WHERE id = $1 AND status = 'disabled'`,
     [endpointId],
   );
-  const rows: Array<{ status: string }> = (
-    await manager.query(
-      `UPDATE deliveries SET
-         status = CASE WHEN created_at >= now() - $2 * interval '1 millisecond' THEN 'pending' ELSE 'failed' END,
-         last_error = CASE WHEN created_at >= now() - $2 * interval '1 millisecond' THEN last_error ELSE $3 END,
-         next_attempt_at = created_at, updated_at = now()
-       WHERE endpoint_id = $1 AND status = 'held'
-       RETURNING status`,
-      [endpointId, holdMaxAgeMs, HOLD_EXPIRED],
-    )
-  )[0];
-  const released = rows.filter((row) => row.status === 'pending').length;
+  const [, released]: [unknown, number] = await manager.query(
+    `UPDATE deliveries SET
+       status = CASE WHEN created_at >= now() - $2 * interval '1 millisecond' THEN 'pending' ELSE 'failed' END,
+       last_error = CASE WHEN created_at >= now() - $2 * interval '1 millisecond' THEN last_error ELSE $3 END,
+       next_attempt_at = created_at, updated_at = now()
+     WHERE endpoint_id = $1 AND status = 'held'`,
+    [endpointId, holdMaxAgeMs, HOLD_EXPIRED],
+  );
   // Wakes every instance's delivery worker once this commits.
   if (released > 0) await manager.query(`SELECT pg_notify('deliveries', '')`);
-  return { released, expired: rows.length - released };
 }

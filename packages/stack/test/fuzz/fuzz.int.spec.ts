@@ -142,6 +142,7 @@ const ROUTES: Route[] = [
   route('webhook-dispatcher', 'POST', '/v1/deliveries/:id/retry', { body: {} }),
   route('webhook-dispatcher', 'POST', '/v1/endpoints/:id/recover', { body: { since: '2026-01-01T00:00:00Z', until: '2026-02-01T00:00:00Z' } }),
   route('webhook-dispatcher', 'GET', '/v1/quarantine', { query: ['worker', 'limit'] }),
+  route('webhook-dispatcher', 'GET', '/v1/events', { query: ['since', 'until', 'type', 'order', 'limit', 'cursor'] }),
   route('order-service', 'POST', '/v1/orders', {
     body: { items: [{ sku: 'tee', quantity: 1, unitPrice: 100 }], currency: 'EUR', paymentMethod: '4242424242424242' },
   }),
