@@ -47,6 +47,11 @@ describe('registration refuses private targets', () => {
     'http://100.64.0.1/',
     'http://0.0.0.0/',
     'http://[fe80::1]/',
+    'http://[64:ff9b::a9fe:a9fe]/', // NAT64 of the metadata service
+    'http://[64:ff9b:1::a00:1]/', // local-use NAT64
+    'http://[::ffff:0:7f00:1]/', // IPv4-translated loopback
+    'http://[2002:a00:1::1]/', // 6to4 of 10.0.0.1
+    'http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/', // Teredo, client 127.0.0.1
   ])('%s', async (url) => {
     const response = await api('POST', '/v1/endpoints', { url });
     expect(response.status).toBe(422);
