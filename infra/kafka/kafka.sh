@@ -22,21 +22,25 @@ controller_port=${KAFKA_CONTROLLER_PORT:-9093}
 start_timeout=${KAFKA_START_TIMEOUT_SECONDS:-120}
 
 log() { echo "[kafka] $*" >&2; }
-kafka_java() { java -Dlog4j.configuration="file:$here/log4j.properties" -Dkafka.logs.dir="$logs" -cp "$libs/*" "$@"; }
+log_config=(-Dlog4j2.configurationFile="$here/log4j2.properties" -Dkafka.logs.dir="$logs")
+kafka_java() { java "${log_config[@]}" -cp "$libs/*" "$@"; }
+
+# The jars match pom.xml: a copy of the pom they were fetched for is kept beside them.
+fetched() { [ -f "$libs/.complete" ] && cmp -s "$here/pom.xml" "$libs/.complete"; }
 
 fetch() {
-  if [ -f "$libs/.complete" ]; then return 0; fi
+  if fetched; then return 0; fi
   command -v mvn >/dev/null || { log "Maven (mvn) is needed to fetch Kafka"; exit 1; }
   log "fetching Kafka jars with Maven into $libs"
   rm -rf "$libs"
   mvn -B -q -f "$here/pom.xml" dependency:copy-dependencies \
     -DincludeScope=runtime -DoutputDirectory="$libs" >&2
-  touch "$libs/.complete"
+  cp "$here/pom.xml" "$libs/.complete"
 }
 
 # Asks the broker for its cluster description (AdminClient.describeCluster).
 answers() {
-  [ -f "$libs/.complete" ] || return 1
+  fetched || return 1
   java -cp "$libs/*" "$here/Ping.java" "127.0.0.1:$port" >/dev/null 2>&1
 }
 
@@ -82,7 +86,7 @@ start() {
   log "starting broker on 127.0.0.1:$port (controller $controller_port), logs in $logs"
   # setsid: the broker outlives the test runner or terminal that started it.
   setsid nohup java -Xms256m -Xmx768m -XX:+UseG1GC -Djava.awt.headless=true \
-    -Dlog4j.configuration="file:$here/log4j.properties" -Dkafka.logs.dir="$logs" \
+    "${log_config[@]}" \
     -cp "$libs/*" kafka.Kafka "$home/config/server.properties" \
     >"$logs/stdout.log" 2>&1 </dev/null &
   echo $! >"$pidfile"

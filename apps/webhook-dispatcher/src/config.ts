@@ -44,7 +44,7 @@ export const configSchema = z.object({
     .default('')
     .superRefine((v, context) => {
       const parsed = parseAllowlist(v);
-      if (!parsed.ok) context.addIssue({ code: z.ZodIssueCode.custom, message: parsed.error });
+      if (!parsed.ok) context.addIssue({ code: 'custom', message: parsed.error });
     })
     .transform((v) => (parseAllowlist(v) as { ok: true; allowlist: PrivateAllowlist }).allowlist),
   /** After a secret rotation, how long deliveries are signed with the old secret too. */

@@ -34,7 +34,7 @@ export const paymentSnapshotSchema = z.object({
   amountCaptured: z.number().int().nonnegative(),
   amountRefunded: z.number().int().nonnegative(),
   failureCode: z.string().nullable(),
-  metadata: z.record(z.string()),
+  metadata: z.record(z.string(), z.string()),
   /** Version of the payment's event stream after this event: consumers order by it. */
   version: z.number().int().positive(),
   createdAt: z.string(),

@@ -1,5 +1,9 @@
+import { Admin } from '@platformatic/kafka';
 import { disconnectWithin, DISCONNECT_DEADLINE_MS } from './disconnect-within';
-import type { Admin, Kafka } from 'kafkajs';
+import { clientOptions, type KafkaCluster } from './kafka-client';
+import { hasKafkaError } from './message-size';
+
+const ALREADY_EXISTS = new Set(['TOPIC_ALREADY_EXISTS']);
 
 export interface TopicSpec {
   topic: string;
@@ -10,51 +14,40 @@ export interface TopicSpec {
 
 /** Topic management and the broker liveness probe used by health checks. */
 export class MessagingAdmin {
-  private readonly admin: Admin;
-  private connected = false;
+  private admin: Admin | undefined;
 
-  constructor(kafka: Kafka) {
-    this.admin = kafka.admin({ retry: { retries: 2, initialRetryTime: 200 } });
-  }
+  constructor(private readonly cluster: KafkaCluster) {}
 
-  private async ensureConnected(): Promise<Admin> {
-    if (!this.connected) {
-      await this.admin.connect();
-      this.connected = true;
-    }
+  private client(): Admin {
+    this.admin ??= new Admin({ ...clientOptions(this.cluster, 'admin'), retries: 2, retryDelay: 200 });
     return this.admin;
   }
 
   /** Creates the topics that do not exist yet (the broker never auto-creates them). */
   async ensureTopics(topics: TopicSpec[]): Promise<void> {
-    const admin = await this.ensureConnected();
-    const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((t) => !existing.has(t.topic));
-    if (missing.length === 0) return;
-    try {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((t) => ({
-          topic: t.topic,
-          numPartitions: t.partitions ?? 3,
-          replicationFactor: 1,
-          configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
-        })),
-      });
-    } catch (error) {
-      // Another process may have created it between the list and the create.
-      if (!(error instanceof Error && /already exists/i.test(error.message))) throw error;
+    const existing = new Set(await this.listTopics());
+    for (const spec of topics.filter((t) => !existing.has(t.topic))) {
+      try {
+        await this.client().createTopics({
+          topics: [spec.topic],
+          partitions: spec.partitions ?? 3,
+          replicas: 1,
+          configs: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
+        });
+      } catch (error) {
+        // Another process may have created it between the list and the create.
+        if (!hasKafkaError(error, ALREADY_EXISTS)) throw error;
+      }
     }
   }
 
   async deleteTopics(topics: string[]): Promise<void> {
     if (topics.length === 0) return;
-    const admin = await this.ensureConnected();
-    await admin.deleteTopics({ topics });
+    await this.client().deleteTopics({ topics });
   }
 
   async listTopics(): Promise<string[]> {
-    return (await this.ensureConnected()).listTopics();
+    return this.client().listTopics();
   }
 
   /** Resolves with the broker count, rejects when no broker answers in time. */
@@ -64,9 +57,8 @@ export class MessagingAdmin {
       timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     });
     try {
-      const admin = await Promise.race([this.ensureConnected(), timeout]);
-      const cluster = await Promise.race([admin.describeCluster(), timeout]);
-      return cluster.brokers.length;
+      const metadata = await Promise.race([this.client().metadata({ topics: [], forceUpdate: true }), timeout]);
+      return metadata.brokers.size;
     } catch (error) {
       // A failed probe leaves no half-open connection behind for the next one.
       await this.disconnect();
@@ -78,14 +70,14 @@ export class MessagingAdmin {
 
   /** Committed offsets of a group, per partition: used by tests and lag reports. */
   async committedOffsets(groupId: string, topic: string): Promise<Map<number, string>> {
-    const admin = await this.ensureConnected();
-    const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return new Map((entry?.partitions ?? []).map((p) => [p.partition, p.offset]));
+    const [group] = await this.client().listConsumerGroupOffsets({ groups: [groupId] });
+    const partitions = group?.topics.find((t) => t.name === topic)?.partitions ?? [];
+    return new Map(partitions.map((p) => [p.partitionIndex, p.committedOffset.toString()]));
   }
 
   async disconnect(): Promise<void> {
-    if (!this.connected) return;
-    this.connected = false;
-    await disconnectWithin(() => this.admin.disconnect(), DISCONNECT_DEADLINE_MS);
+    const admin = this.admin;
+    this.admin = undefined;
+    if (admin) await disconnectWithin(() => admin.close(), DISCONNECT_DEADLINE_MS);
   }
 }

@@ -1,5 +1,7 @@
+import { Consumer, MessagesStreamFallbackModes, MessagesStreamModes, type Message, type MessagesStream } from '@platformatic/kafka';
 import { disconnectWithin, DISCONNECT_DEADLINE_MS } from './disconnect-within';
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { clientOptions, type KafkaCluster } from './kafka-client';
+import { nextSlice } from './next-slice';
 
 export interface IncomingMessage {
   topic: string;
@@ -8,42 +10,52 @@ export interface IncomingMessage {
   key: string | null;
   value: Buffer | null;
   headers: Record<string, string>;
+  /** Milliseconds since the epoch, as a string. */
   timestamp: string;
-}
-
-export interface BatchContext {
-  /** Call during long work so the group does not consider this member dead. */
-  heartbeat(): Promise<void>;
 }
 
 /**
  * Processes messages durably (for example in one database transaction). Offsets are
- * committed only after it resolves; if it throws, the same messages come again.
+ * committed only after it resolves; if it throws, the same messages are handed to it again.
  */
-export type BatchHandler = (messages: IncomingMessage[], context: BatchContext) => Promise<void>;
+export type BatchHandler = (messages: IncomingMessage[]) => Promise<void>;
 
 export interface ConsumerOptions {
   groupId: string;
   topics: string[];
   handler: BatchHandler;
-  /** Largest slice of a fetched batch handed to the handler at once (default 500). */
+  /** Largest number of fetched messages handed to the handler at once (default 500). */
   maxMessagesPerCall?: number;
+  /** Where a group with no committed offset starts: the oldest message (default) or the next one. */
   fromBeginning?: boolean;
   /**
-   * Called when kafkajs gives up on the consumer (a CRASH it will not restart from).
+   * Called when the client gives up on the consumer (an error it will not retry).
    * Default: log and exit the process, so a supervisor restarts it instead of it hanging.
    */
   onFatalError?: (error: Error) => void;
   sessionTimeoutMs?: number;
 }
 
-function headersOf(message: KafkaMessage): Record<string, string> {
+type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>;
+
+/** Longest wait between two tries of a failing handler. */
+const MAX_RETRY_DELAY_MS = 30_000;
+
+function toIncoming(message: KafkaMessage): IncomingMessage {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(message.headers ?? {})) {
-    if (value === undefined) continue;
-    headers[name] = Array.isArray(value) ? value.map(String).join(',') : String(value);
+  for (const [name, value] of message.headers) {
+    if (name === undefined || name === null) continue;
+    headers[name.toString()] = value ? value.toString() : '';
   }
-  return headers;
+  return {
+    topic: message.topic,
+    partition: message.partition,
+    offset: message.offset.toString(),
+    key: message.key ? message.key.toString() : null,
+    value: message.value ?? null,
+    headers,
+    timestamp: message.timestamp.toString(),
+  };
 }
 
 function defaultFatal(error: Error): void {
@@ -52,63 +64,112 @@ function defaultFatal(error: Error): void {
 }
 
 /**
- * A consumer-group member with `autoCommit: false`: for each slice of a batch it calls the
- * handler and then commits `lastOffset + 1`, so an offset never gets ahead of durable work.
+ * A consumer-group member with manual commits: it reads what has been fetched (up to
+ * `maxMessagesPerCall`), calls the handler, and only then commits, per partition, the
+ * offset after the last message handled, so an offset never gets ahead of durable work.
+ * A handler that throws gets the same messages again, after a growing pause.
  */
 export class MessageConsumer {
-  private readonly consumer: Consumer;
+  private readonly consumer: Consumer<Buffer, Buffer, Buffer, Buffer>;
+  private stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
+  private running: Promise<void> | undefined;
+  /** The handler call and commit in progress, which stop waits for. */
+  private busy: Promise<unknown> | undefined;
+  private stopping = false;
+  private wake: (() => void) | undefined;
 
   constructor(
-    kafka: Kafka,
+    private readonly cluster: KafkaCluster,
     private readonly options: ConsumerOptions,
   ) {
-    this.consumer = kafka.consumer({
+    this.consumer = new Consumer({
+      ...clientOptions(cluster, 'consumer'),
       groupId: options.groupId,
-      sessionTimeout: options.sessionTimeoutMs ?? 30000,
+      autocommit: false,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: 3000,
-      retry: { retries: 8 },
-    });
-    const fatal = options.onFatalError ?? defaultFatal;
-    this.consumer.on(this.consumer.events.CRASH, (event) => {
-      // kafkajs restarts by itself after retriable errors; the rest would leave us hanging.
-      if (!event.payload.restart) fatal(event.payload.error);
+      maxWaitTime: 2000,
+      // Network errors are retried for as long as it takes (a broker restart is not fatal);
+      // an error the client will not retry ends the stream and calls onFatalError.
+      retries: true,
+      retryDelay: 1000,
     });
   }
 
   async start(): Promise<void> {
-    const sliceSize = this.options.maxMessagesPerCall ?? 500;
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
-        for (let start = 0; start < batch.messages.length; start += sliceSize) {
-          if (!isRunning() || isStale()) return;
-          const slice = batch.messages.slice(start, start + sliceSize);
-          const messages = slice.map((m) => ({
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: m.offset,
-            key: m.key ? m.key.toString() : null,
-            value: m.value,
-            headers: headersOf(m),
-            timestamp: m.timestamp,
-          }));
-          await this.options.handler(messages, { heartbeat });
-          const last = slice[slice.length - 1].offset;
-          await this.consumer.commitOffsets([
-            { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
-          ]);
-          resolveOffset(last);
-          await heartbeat();
-        }
-      },
+    const fatal = this.options.onFatalError ?? defaultFatal;
+    const stream = await this.consumer.consume({
+      topics: this.options.topics,
+      mode: MessagesStreamModes.COMMITTED,
+      fallbackMode: this.options.fromBeginning === false ? MessagesStreamFallbackModes.LATEST : MessagesStreamFallbackModes.EARLIEST,
+      autocommit: false,
+    });
+    this.stream = stream;
+    this.running = this.run(stream).catch((error: unknown) => {
+      if (!this.stopping) fatal(error instanceof Error ? error : new Error(String(error)));
     });
   }
 
   /** Waits for the batch in flight (its offsets get committed), but not forever. */
-  stop(): Promise<void> {
-    return disconnectWithin(() => this.consumer.disconnect(), 3 * DISCONNECT_DEADLINE_MS);
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await disconnectWithin(async () => void (await this.busy), 2 * DISCONNECT_DEADLINE_MS);
+    await disconnectWithin(() => this.consumer.close(true), DISCONNECT_DEADLINE_MS);
+    this.stream?.destroy();
+    await this.running;
+  }
+
+  private async run(stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>): Promise<void> {
+    const sliceSize = this.options.maxMessagesPerCall ?? 500;
+    for (;;) {
+      const slice = await nextSlice<KafkaMessage>(stream, sliceSize);
+      if (slice === null || this.stopping) return;
+      this.busy = this.handle(slice);
+      await this.busy;
+      this.busy = undefined;
+    }
+  }
+
+  private async handle(slice: KafkaMessage[]): Promise<void> {
+    const messages = slice.map(toIncoming);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.options.handler(messages);
+        break;
+      } catch (error) {
+        if (this.stopping) return; // not committed: the next member of the group gets them
+        const delay = Math.min(MAX_RETRY_DELAY_MS, 250 * 2 ** Math.min(attempt, 10));
+        this.cluster.log('warn', 'message handler failed; the same messages come again', { error: String(error), attempt, delayMs: delay });
+        await this.pause(delay);
+        if (this.stopping) return;
+      }
+    }
+    await this.commit(slice);
+  }
+
+  /** Commits, per partition, the offset after the last message handled. */
+  private async commit(slice: KafkaMessage[]): Promise<void> {
+    const last = new Map<string, KafkaMessage>();
+    for (const message of slice) last.set(`${message.topic}:${message.partition}`, message);
+    const offsets = [...last.values()].map((m) => ({ topic: m.topic, partition: m.partition, offset: m.offset + 1n, leaderEpoch: m.leaderEpoch }));
+    try {
+      await this.consumer.commit({ offsets });
+    } catch (error) {
+      // A rebalance took the partition away: its new owner reads from the last commit and
+      // the handler, which is idempotent, sees these messages again.
+      this.cluster.log('warn', 'offset commit refused; the messages will be handled again', { error: String(error) });
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
   }
 }

@@ -1,5 +1,5 @@
-export { createKafka, parseBrokers, type KafkaSettings } from './kafka-client';
+export { createKafka, parseBrokers, type KafkaCluster, type KafkaLog, type KafkaSettings } from './kafka-client';
 export { MessageProducer, type OutgoingMessage } from './producer';
-export { MessageConsumer, type BatchHandler, type BatchContext, type ConsumerOptions, type IncomingMessage } from './consumer';
+export { MessageConsumer, type BatchHandler, type ConsumerOptions, type IncomingMessage } from './consumer';
 export { MessagingAdmin, type TopicSpec } from './admin';
 export { chunkBySize, isRecordRefused, messageSize } from './message-size';

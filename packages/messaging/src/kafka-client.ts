@@ -1,14 +1,25 @@
-import { Kafka, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
-import { applyRequestQueueFix } from './request-queue-fix';
-
-/** The only place that builds a kafkajs client: the rest of Payhook talks to this package. */
+/**
+ * Where a Payhook process finds Kafka. `@platformatic/kafka` has no shared client object:
+ * each producer, consumer and admin is built from these settings (see producer.ts,
+ * consumer.ts, admin.ts), and the rest of Payhook talks to this package only.
+ */
 export interface KafkaSettings {
   /** Comma-separated or array of host:port. */
   brokers: string | string[];
   clientId: string;
-  /** Receives kafkajs' own warnings and errors (default: JSON lines on stderr). */
-  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string, extra: Record<string, unknown>) => void;
+  /** Receives the adapter's own warnings and errors (default: JSON lines on stderr). */
+  log?: KafkaLog;
   connectionTimeoutMs?: number;
+}
+
+export type KafkaLog = (level: 'debug' | 'info' | 'warn' | 'error', message: string, extra: Record<string, unknown>) => void;
+
+/** Settings with their defaults applied, handed to every client of one process. */
+export interface KafkaCluster {
+  clientId: string;
+  bootstrapBrokers: string[];
+  connectTimeout: number;
+  log: KafkaLog;
 }
 
 export function parseBrokers(brokers: string | string[]): string[] {
@@ -16,30 +27,20 @@ export function parseBrokers(brokers: string | string[]): string[] {
   return list.map((b) => b.trim()).filter((b) => b.length > 0);
 }
 
-const LEVELS: Record<number, 'debug' | 'info' | 'warn' | 'error'> = {
-  [KafkaLogLevel.ERROR]: 'error',
-  [KafkaLogLevel.WARN]: 'warn',
-  [KafkaLogLevel.INFO]: 'info',
-  [KafkaLogLevel.DEBUG]: 'debug',
-};
-
 function defaultLog(level: string, message: string, extra: Record<string, unknown>): void {
   process.stderr.write(`${JSON.stringify({ level, msg: message, component: 'kafka', ...extra })}\n`);
 }
 
-export function createKafka(settings: KafkaSettings): Kafka {
-  applyRequestQueueFix();
-  const log = settings.log ?? defaultLog;
-  return new Kafka({
+export function createKafka(settings: KafkaSettings): KafkaCluster {
+  return {
     clientId: settings.clientId,
-    brokers: parseBrokers(settings.brokers),
-    connectionTimeout: settings.connectionTimeoutMs ?? 3000,
-    logLevel: KafkaLogLevel.WARN,
-    logCreator:
-      () =>
-      ({ level, log: entry }: LogEntry) => {
-        const { message, timestamp: _timestamp, logger: _logger, ...extra } = entry;
-        log(LEVELS[level] ?? 'info', message, extra);
-      },
-  });
+    bootstrapBrokers: parseBrokers(settings.brokers),
+    connectTimeout: settings.connectionTimeoutMs ?? 3000,
+    log: settings.log ?? defaultLog,
+  };
+}
+
+/** What a client needs from the settings; `retries` and `retryDelay` are per kind of client. */
+export function clientOptions(cluster: KafkaCluster, suffix: string): { clientId: string; bootstrapBrokers: string[]; connectTimeout: number } {
+  return { clientId: `${cluster.clientId}.${suffix}`, bootstrapBrokers: cluster.bootstrapBrokers, connectTimeout: cluster.connectTimeout };
 }

@@ -37,8 +37,17 @@ export function chunkBySize<T extends OutgoingMessage>(messages: T[], maxBytes: 
 
 /** True when the broker refused the records themselves (too large, invalid), whatever wraps the error. */
 export function isRecordRefused(error: unknown): boolean {
-  for (let e = error as { type?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
-    if (typeof e.type === 'string' && RECORD_ERRORS.has(e.type)) return true;
-  }
-  return false;
+  return hasKafkaError(error, RECORD_ERRORS);
+}
+
+/**
+ * True when one of the named Kafka protocol errors is in `error`, in its `cause` chain or
+ * in the `errors` of a MultipleErrors: `@platformatic/kafka` reports the name as `apiId`.
+ */
+export function hasKafkaError(error: unknown, names: ReadonlySet<string>, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 5) return false;
+  const e = error as { apiId?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof e.apiId === 'string' && names.has(e.apiId)) return true;
+  if (hasKafkaError(e.cause, names, depth + 1)) return true;
+  return Array.isArray(e.errors) && e.errors.some((inner) => hasKafkaError(inner, names, depth + 1));
 }

@@ -1,5 +1,6 @@
+import { compatibilityPartitioner, ProduceAcks, Producer, stringSerializers } from '@platformatic/kafka';
 import { disconnectWithin, DISCONNECT_DEADLINE_MS } from './disconnect-within';
-import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { clientOptions, type KafkaCluster } from './kafka-client';
 
 export interface OutgoingMessage {
   /** Messages with one key land on one partition, in the order they were sent. */
@@ -8,39 +9,44 @@ export interface OutgoingMessage {
   headers?: Record<string, string>;
 }
 
+type KafkaProducer = Producer<string, Buffer, string, string>;
+
 /**
  * Idempotent producer with acks=all: a retried send never writes a message twice
  * and a send only resolves once every in-sync replica has it.
  *
- * After a failed send the kafkajs producer is thrown away and a fresh one (with a new
- * producer id and sequence numbers) is connected on the next send: a producer that lived
- * through a broker outage can otherwise stay stuck on stale metadata or sequence state.
+ * After a failed send the client is closed and a fresh one (with a new producer id and
+ * sequence numbers) is made on the next send: a producer that lived through a broker outage
+ * can otherwise stay stuck on stale metadata or sequence state.
  */
 export class MessageProducer {
-  private connecting: Promise<Producer> | undefined;
+  private producer: KafkaProducer | undefined;
 
-  constructor(private readonly kafka: Kafka) {}
+  constructor(private readonly cluster: KafkaCluster) {}
 
+  /** Fetches the cluster's metadata now, so that a missing broker shows at start-up. */
   async connect(): Promise<void> {
-    await this.current();
+    await this.current().metadata({ topics: [] });
   }
 
   async disconnect(): Promise<void> {
-    const producer = await this.connecting?.catch(() => undefined);
-    this.connecting = undefined;
-    if (producer) await disconnectWithin(() => producer.disconnect(), DISCONNECT_DEADLINE_MS);
+    const producer = this.producer;
+    this.producer = undefined;
+    if (producer) await disconnectWithin(() => producer.close(), DISCONNECT_DEADLINE_MS);
   }
 
   /** Sends all messages to one topic in a single request; resolves when all are acknowledged. */
   async send(topic: string, messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    const producer = await this.current();
+    const producer = this.current();
     try {
       await producer.send({
-        topic,
-        acks: -1,
-        compression: CompressionTypes.None,
-        messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+        messages: messages.map((m) => ({
+          topic,
+          key: m.key,
+          value: typeof m.value === 'string' ? Buffer.from(m.value) : m.value,
+          headers: m.headers,
+        })),
       });
     } catch (error) {
       await this.disconnect();
@@ -48,24 +54,19 @@ export class MessageProducer {
     }
   }
 
-  private current(): Promise<Producer> {
-    if (!this.connecting) {
-      const producer = this.kafka.producer({
-        idempotent: true,
-        // kafkajs keeps per-partition order under retries only with one request in flight.
-        maxInFlightRequests: 1,
-        createPartitioner: Partitioners.DefaultPartitioner,
-        retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
-      });
-      this.connecting = producer.connect().then(
-        () => producer,
-        async (error: unknown) => {
-          this.connecting = undefined;
-          await producer.disconnect().catch(() => undefined);
-          throw error;
-        },
-      );
-    }
-    return this.connecting;
+  private current(): KafkaProducer {
+    this.producer ??= new Producer({
+      ...clientOptions(this.cluster, 'producer'),
+      idempotent: true,
+      acks: ProduceAcks.ALL,
+      // Keys go to the partitions the Java client (and kafkajs before) chose for them.
+      partitioner: compatibilityPartitioner,
+      serializers: { key: stringSerializers.key, headerKey: stringSerializers.headerKey, headerValue: stringSerializers.headerValue },
+      // A few quick retries; past them the caller (the relay) backs off and tries again.
+      retries: 5,
+      retryDelay: 300,
+      requestTimeout: 15_000,
+    });
+    return this.producer;
   }
 }

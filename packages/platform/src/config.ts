@@ -9,14 +9,16 @@ export class ConfigError extends Error {}
  * Validates environment variables against a schema whose keys are the variable names.
  * Unknown variables are ignored; the first problem is reported as `NAME: problem (got "value")`.
  */
-export function loadConfig<S extends z.ZodTypeAny>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? '(environment)');
     const raw = env[name];
     const shown = raw === undefined ? 'not set' : isSecretSetting(name) ? 'value hidden' : `got "${redactUrl(raw)}"`;
-    return `${name}: ${issue.message} (${shown})`;
+    // zod 4 words a missing key as a type mismatch with undefined; say what it means.
+    const problem = raw === undefined && issue.code === 'invalid_type' ? 'Required' : issue.message;
+    return `${name}: ${problem} (${shown})`;
   });
   throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
 }

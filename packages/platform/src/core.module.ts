@@ -1,7 +1,6 @@
 import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { MessagingAdmin } from '@payhook/messaging';
-import type { Kafka } from 'kafkajs';
+import { MessagingAdmin, type KafkaCluster } from '@payhook/messaging';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { HealthController, InfrastructureIndicators } from './health';
@@ -13,7 +12,7 @@ export const LOGGER = Symbol('LOGGER');
 export interface CoreResources {
   logger: Logger;
   dataSource: DataSource;
-  kafka: Kafka;
+  kafka: KafkaCluster;
   admin: MessagingAdmin;
 }
 

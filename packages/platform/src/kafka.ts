@@ -1,15 +1,14 @@
-import { createKafka, MessagingAdmin, type TopicSpec } from '@payhook/messaging';
-import type { Kafka } from 'kafkajs';
+import { createKafka, MessagingAdmin, type KafkaCluster, type TopicSpec } from '@payhook/messaging';
 import type { Logger } from 'pino';
 import { StartupError } from './startup';
 
 export interface KafkaConnection {
-  kafka: Kafka;
+  kafka: KafkaCluster;
   admin: MessagingAdmin;
 }
 
 /**
- * Builds the app's Kafka client with kafkajs logs routed to pino, checks that a broker
+ * Builds the app's Kafka settings with the adapter's logs routed to pino, checks that a broker
  * answers, and creates the app's topics. An unreachable broker stops start-up with a line
  * naming KAFKA_BROKERS.
  */

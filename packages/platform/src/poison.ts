@@ -39,10 +39,24 @@ export function isTransientError(error: unknown): boolean {
 /** A short, single-line reason for the quarantine record and the log. */
 export function errorReason(error: unknown): string {
   const state = sqlState(error);
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageChain(error);
   // A database message may quote the value that failed (a card number, a secret): not kept.
   const reason = state ? `${redactDatabaseText(message)} (SQLSTATE ${state})` : message;
   return reason.replace(/\s+/g, ' ').slice(0, 1000);
+}
+
+/** An error's message followed by those of its causes and inner errors (a client's wrapper says little). */
+function messageChain(error: unknown, depth = 0): string {
+  if (!(error instanceof Error)) return String(error);
+  const errors: unknown = (error as Error & { errors?: unknown }).errors;
+  const inner = [error.cause, ...(Array.isArray(errors) ? errors : [])];
+  const messages = [error.message];
+  for (const e of inner.slice(0, 5)) {
+    if (e === undefined || depth >= 3) continue;
+    const text = messageChain(e, depth + 1);
+    if (!messages.includes(text)) messages.push(text);
+  }
+  return messages.join(': ');
 }
 
 export interface IsolationOptions<T> {

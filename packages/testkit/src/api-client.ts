@@ -17,3 +17,13 @@ export function apiClient(baseUrl: () => string, apiKey: string) {
     return { status: response.status, body: parsed as any, headers: response.headers };
   };
 }
+
+/** True when a body is Payhook's error shape: `{"error": {"type", "code", "message"}}`, all strings. */
+export function hasErrorShape(text: string): boolean {
+  try {
+    const error = JSON.parse(text)?.error;
+    return typeof error?.type === 'string' && typeof error?.code === 'string' && typeof error?.message === 'string';
+  } catch {
+    return false;
+  }
+}

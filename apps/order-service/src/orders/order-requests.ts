@@ -4,7 +4,7 @@ import { ORDER_STATUSES } from './domain/order-state';
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 const minorUnits = (what: string) =>
   z
-    .number({ invalid_type_error: `must be an integer ${what}` })
+    .number({ error: `must be an integer ${what}` })
     .int(`must be an integer ${what}`);
 
 export const placeOrderSchema = z

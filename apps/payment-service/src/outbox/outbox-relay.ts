@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { chunkBySize, isRecordRefused, MessageProducer, messageSize, type OutgoingMessage } from '@payhook/messaging';
+import { chunkBySize, isRecordRefused, MessageProducer, messageSize, type KafkaCluster, type OutgoingMessage } from '@payhook/messaging';
 import { databaseUrl, KAFKA, LOGGER, Quarantine, runIsolated, WorkerLoop } from '@payhook/platform';
-import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { PAYMENT_CONFIG, type PaymentConfig } from '../config';
@@ -37,7 +36,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(KAFKA) kafka: Kafka,
+    @Inject(KAFKA) kafka: KafkaCluster,
     @Inject(LOGGER) logger: Logger,
     @Inject(PAYMENT_CONFIG) private readonly config: PaymentConfig,
     private readonly quarantine: Quarantine,

@@ -6,7 +6,7 @@ const MAX_AMOUNT = 99_999_999;
 /** Payment metadata: at most 20 keys of 1–40 characters, values of at most 500 (as Stripe's). */
 export const METADATA_LIMITS = { keys: 20, keyLength: 40, valueLength: 500 } as const;
 
-const amount = z.number({ invalid_type_error: 'must be an integer number of minor units' })
+const amount = z.number({ error: 'must be an integer number of minor units' })
   .int('must be an integer number of minor units')
   .positive('must be greater than 0')
   .max(MAX_AMOUNT, `must be at most ${MAX_AMOUNT}`);

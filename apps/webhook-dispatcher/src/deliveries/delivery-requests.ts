@@ -10,7 +10,7 @@ export const listDeliveriesQuery = z
   })
   .strict();
 
-const instant = z.string().datetime({ offset: true, message: 'must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z' });
+const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z' });
 
 export const recoverSchema = z
   .object({ since: instant, until: instant.optional() })

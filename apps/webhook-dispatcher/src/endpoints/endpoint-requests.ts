@@ -6,7 +6,7 @@ const url = z.string().trim().min(1, 'is required').max(2048, 'must be at most 2
 const eventTypes = z.array(z.string().min(1).max(100)).min(1, 'must name at least one event type').max(50);
 const description = z.string().max(500, 'must be at most 500 characters');
 const rateLimitPerSecond = z
-  .number({ invalid_type_error: 'must be a whole number of requests per second' })
+  .number({ error: 'must be a whole number of requests per second' })
   .int('must be a whole number of requests per second')
   .positive('must be greater than 0')
   .max(10_000, 'must be at most 10000');

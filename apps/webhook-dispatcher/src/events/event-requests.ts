@@ -1,7 +1,7 @@
 import { PAYMENT_EVENT_TYPES } from '@payhook/contracts';
 import { z } from 'zod';
 
-const instant = z.string().datetime({ offset: true, message: 'must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z' });
+const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z' });
 
 export const listEventsQuery = z
   .object({

@@ -1,8 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { parsePaymentEvent } from '@payhook/contracts';
-import { MessageConsumer, type IncomingMessage } from '@payhook/messaging';
+import { MessageConsumer, type IncomingMessage, type KafkaCluster } from '@payhook/messaging';
 import { KAFKA, Quarantine, retryOnConflict, runIsolated } from '@payhook/platform';
-import type { Kafka } from 'kafkajs';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../config';
 import { deliveryId } from './delivery-id';
@@ -34,7 +33,7 @@ export class EventIngest implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(KAFKA) kafka: Kafka,
+    @Inject(KAFKA) kafka: KafkaCluster,
     @Inject(DISPATCHER_CONFIG) config: DispatcherConfig,
     private readonly quarantine: Quarantine,
   ) {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { queryDatabase, repoRoot, TEST_DISPATCHER_API_KEY, TEST_PAYMENT_API_KEY, TestStack, type AppName } from '@payhook/testkit';
+import { hasErrorShape, queryDatabase, repoRoot, TEST_DISPATCHER_API_KEY, TEST_PAYMENT_API_KEY, TestStack, type AppName } from '@payhook/testkit';
 import { badInputs, type BadInput, type FieldSpec } from './inputs';
 
 // Every public route of the three apps, fed bad input. Each answer must be a 4xx in the
@@ -200,13 +200,7 @@ it('refuses every bad input with a 4xx JSON error, changes nothing, and stays he
       if (attempt.body !== undefined) headers['content-type'] = attempt.contentType ?? 'application/json';
       const response = await fetch(`${stack.urls[route.app]}${attempt.path}`, { method: attempt.method, headers, body: attempt.body });
       const text = await response.text();
-      let shaped = false;
-      try {
-        const parsed = JSON.parse(text);
-        shaped = typeof parsed.error?.type === 'string' && typeof parsed.error?.code === 'string' && typeof parsed.error?.message === 'string';
-      } catch {
-        shaped = false;
-      }
+      const shaped = hasErrorShape(text);
       // OPTIONS and HEAD are answered by the HTTP layer itself (HEAD has no body); what matters there is no 5xx and no effect.
       const methodProbe = attempt.method === 'OPTIONS' || attempt.method === 'HEAD';
       if (response.status >= 500 || (!methodProbe && (response.status < 400 || !shaped))) {

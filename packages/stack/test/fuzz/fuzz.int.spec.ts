@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { Client } from 'pg';
-import { sendWebhook, TEST_DISPATCHER_API_KEY, TEST_PAYMENT_API_KEY, TestStack, type AppName } from '@payhook/testkit';
+import { hasErrorShape, sendWebhook, TEST_DISPATCHER_API_KEY, TEST_PAYMENT_API_KEY, TestStack, type AppName } from '@payhook/testkit';
 
 /**
  * Generated requests (fast-check) over every public route of the three apps: JSON values,
@@ -222,14 +222,7 @@ it(`answers ${TOTAL} generated requests over every public route with 2xx or a 4x
         continue;
       }
       if (status >= 400) {
-        let shaped = false;
-        try {
-          const error = JSON.parse(text).error;
-          shaped = typeof error?.type === 'string' && typeof error?.code === 'string' && typeof error?.message === 'string';
-        } catch {
-          shaped = false;
-        }
-        if (!shaped) failures.push(`${where} → ${status} not in the error shape: ${text.slice(0, 200)}`);
+        if (!hasErrorShape(text)) failures.push(`${where} → ${status} not in the error shape: ${text.slice(0, 200)}`);
         const after = await counts(generated.app);
         if (after !== before) failures.push(`${where} → ${status} but rows changed: ${before} → ${after}`);
       }
