@@ -1,7 +1,7 @@
 import { Consumer, MessagesStreamFallbackModes, MessagesStreamModes, type Message, type MessagesStream } from '@platformatic/kafka';
 import { disconnectWithin, DISCONNECT_DEADLINE_MS } from './disconnect-within';
 import { clientOptions, type KafkaCluster } from './kafka-client';
-import { nextSlice } from './next-slice';
+import { SliceReader } from './slice-reader';
 
 export interface IncomingMessage {
   topic: string;
@@ -122,8 +122,9 @@ export class MessageConsumer {
 
   private async run(stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>): Promise<void> {
     const sliceSize = this.options.maxMessagesPerCall ?? 500;
+    const reader = new SliceReader<KafkaMessage>(stream);
     for (;;) {
-      const slice = await nextSlice<KafkaMessage>(stream, sliceSize);
+      const slice = await reader.next(sliceSize);
       if (slice === null || this.stopping) return;
       this.busy = this.handle(slice);
       await this.busy;
@@ -148,13 +149,15 @@ export class MessageConsumer {
     await this.commit(slice);
   }
 
-  /** Commits, per partition, the offset after the last message handled. */
+  /**
+   * Commits, per partition, the offset after the last message handled, through the message
+   * itself so that the stream records it too.
+   */
   private async commit(slice: KafkaMessage[]): Promise<void> {
     const last = new Map<string, KafkaMessage>();
     for (const message of slice) last.set(`${message.topic}:${message.partition}`, message);
-    const offsets = [...last.values()].map((m) => ({ topic: m.topic, partition: m.partition, offset: m.offset + 1n, leaderEpoch: m.leaderEpoch }));
     try {
-      await this.consumer.commit({ offsets });
+      await Promise.all([...last.values()].map((message) => message.commit()));
     } catch (error) {
       // A rebalance took the partition away: its new owner reads from the last commit and
       // the handler, which is idempotent, sees these messages again.
