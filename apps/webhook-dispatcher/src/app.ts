@@ -3,6 +3,7 @@ import { bootstrapApp } from '@payhook/platform';
 import type { DispatcherConfig } from './config';
 import { migrations } from './database/migrations';
 import { DispatcherModule } from './dispatcher.module';
+import { addWebhooks } from './event-types/webhooks-document';
 
 export async function createApp(config: DispatcherConfig): Promise<INestApplication> {
   return bootstrapApp({
@@ -20,6 +21,7 @@ export async function createApp(config: DispatcherConfig): Promise<INestApplicat
     topics: [{ topic: config.PAYMENT_EVENTS_TOPIC, partitions: 6 }],
     // Pool: the delivery workers record attempts concurrently, plus the API and the consumer.
     poolSize: 20,
+    extendDocument: addWebhooks,
     rootModule: (core) => ({ module: class WebhookDispatcherModule {}, imports: [core, DispatcherModule.register(config)] }),
   });
 }

@@ -8,6 +8,7 @@ import { EndpointsController } from './endpoints/endpoints.controller';
 import { EndpointsService } from './endpoints/endpoints.service';
 import { EventsController } from './events/events.controller';
 import { EventsService } from './events/events.service';
+import { EventTypesController } from './event-types/event-types.controller';
 import { Housekeeping } from './housekeeping/housekeeping';
 import { EventIngest } from './ingest/event-ingest';
 
@@ -16,7 +17,7 @@ export class DispatcherModule {
   static register(config: DispatcherConfig): DynamicModule {
     return {
       module: DispatcherModule,
-      controllers: [EndpointsController, DeliveriesController, EventsController, QUARANTINE_CONTROLLER],
+      controllers: [EndpointsController, DeliveriesController, EventsController, EventTypesController, QUARANTINE_CONTROLLER],
       providers: [
         { provide: DISPATCHER_CONFIG, useValue: config },
         { provide: API_KEY, useValue: config.DISPATCHER_API_KEY },

@@ -1,2 +1,3 @@
 export * from './topics';
 export * from './payment-events';
+export * from './event-catalogue';

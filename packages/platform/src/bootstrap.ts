@@ -3,7 +3,7 @@ import type { TopicSpec } from '@payhook/messaging';
 import type { DataSourceOptions } from 'typeorm';
 import { CoreModule, type CoreResources } from './core.module';
 import { openDatabase } from './database';
-import { createHttpApp } from './http-app';
+import { createHttpApp, type HttpAppOptions } from './http-app';
 import { connectKafka } from './kafka';
 import { createLogger } from './logger';
 
@@ -26,6 +26,8 @@ export interface AppDefinition {
   topics?: TopicSpec[];
   bodyLimit?: string;
   poolSize?: number;
+  /** Adds to the OpenAPI document what the routes do not describe (the dispatcher's webhooks). */
+  extendDocument?: HttpAppOptions['extendDocument'];
   /** The app's root module, given the shared core module to import. */
   rootModule: (core: DynamicModule, resources: CoreResources) => DynamicModule;
 }
@@ -58,6 +60,7 @@ export async function bootstrapApp(definition: AppDefinition): Promise<INestAppl
       logger,
       bodyLimit: definition.bodyLimit,
       bearerAuth: true,
+      extendDocument: definition.extendDocument,
     });
   } catch (error) {
     await dataSource.destroy();

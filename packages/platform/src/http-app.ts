@@ -2,11 +2,12 @@ import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { ErrorFilter } from './errors';
 import { NestPinoLogger, requestLogging } from './logger';
 import { rejectUnstorableInput } from './input-guard';
+import { zodToOpenApi } from './openapi';
 
 export interface HttpAppOptions {
   title: string;
@@ -16,6 +17,8 @@ export interface HttpAppOptions {
   bodyLimit?: string;
   /** Bearer auth shown in the OpenAPI document. */
   bearerAuth?: boolean;
+  /** Adds what Nest does not generate from the routes (the dispatcher's `webhooks`). */
+  extendDocument?: (document: OpenAPIObject) => void;
 }
 
 /**
@@ -46,8 +49,11 @@ export async function createHttpApp(module: Type | DynamicModule, options: HttpA
       .setTitle(options.title)
       .setDescription(options.description)
       .setVersion('1')
+      .setOpenAPIVersion('3.1.0')
       .build(),
+    { standardSchemaConverter: zodToOpenApi },
   );
+  options.extendDocument?.(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }

@@ -19,3 +19,4 @@ export * from './log-safety';
 export * from './retention';
 export * from './bytes';
 export * from './quarantine';
+export * from './openapi';

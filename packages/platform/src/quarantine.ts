@@ -1,12 +1,12 @@
-import { Controller, Get, Inject, Injectable, Query, UseGuards, type Type } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Injectable, UseGuards, type Type } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { z } from 'zod';
 import { BearerAuthGuard } from './auth';
 import { readableBytes, storableText } from './bytes';
 import { LOGGER } from './core.module';
-import { ZodPipe } from './validation';
+import { ApiErrors, ZodQuery } from './openapi';
 
 /** Quarantined records are kept this long, then pruned (at the next quarantine). */
 export const QUARANTINE_RETENTION_DAYS = 30;
@@ -45,14 +45,18 @@ export interface QuarantinedRecord {
   payload?: Buffer | string | null;
 }
 
-export interface QuarantineEntry {
-  id: string;
-  worker: string;
-  recordId: string;
-  reason: string;
-  payload: { text: string; base64: string; exact: boolean } | null;
-  quarantinedAt: string;
-}
+const quarantineEntrySchema = z.object({
+  id: z.string(),
+  worker: z.string(),
+  recordId: z.string(),
+  reason: z.string(),
+  payload: z
+    .object({ text: z.string(), base64: z.string(), exact: z.boolean().meta({ description: 'False when text had to replace bytes that are not UTF-8' }) })
+    .nullable(),
+  quarantinedAt: z.iso.datetime(),
+});
+
+export type QuarantineEntry = z.infer<typeof quarantineEntrySchema>;
 
 const listQuery = z
   .object({
@@ -108,8 +112,10 @@ class QuarantineController {
   constructor(private readonly quarantine: Quarantine) {}
 
   @Get()
-  @ApiOperation({ summary: 'Records a worker set aside, newest first, with the reason and the bytes; ?worker=&limit=' })
-  async list(@Query(new ZodPipe(listQuery, 'query')) query: z.infer<typeof listQuery>) {
+  @ApiOperation({ summary: 'Records a worker set aside, newest first, with the reason and the bytes' })
+  @ApiResponse({ status: 200, description: 'The records set aside', standardSchema: z.object({ data: z.array(quarantineEntrySchema) }) })
+  @ApiErrors(400, 401)
+  async list(@ZodQuery(listQuery) query: z.infer<typeof listQuery>) {
     return { data: await this.quarantine.list(query) };
   }
 }

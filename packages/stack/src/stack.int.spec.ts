@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { AppProcess, repoRoot, testDatabaseName, testTopic, type AppName } from '@payhook/testkit';
+import { AppProcess, openApiProblems, operationSchema, repoRoot, schemaProblems, testDatabaseName, testTopic, undocumentedAnswers, type AppName } from '@payhook/testkit';
 import { stackEnvironment } from './env-file';
 
 // The three apps as real processes, the way `npm start` runs them.
@@ -9,6 +9,14 @@ const APPS: Array<{ app: AppName; portVariable: string; databaseVariable: string
   { app: 'webhook-dispatcher', portVariable: 'WEBHOOK_DISPATCHER_PORT', databaseVariable: 'DISPATCHER_DATABASE_NAME', port: 13102 },
   { app: 'order-service', portVariable: 'ORDER_SERVICE_PORT', databaseVariable: 'ORDER_DATABASE_NAME', port: 13103 },
 ];
+
+const stackEnv = stackEnvironment(repoRoot());
+/** One real request per app, checked against its OpenAPI document, request and answer. */
+const SAMPLE_REQUESTS: Record<AppName, { path: string; key?: string; body: object }> = {
+  'payment-service': { path: '/v1/payments', key: stackEnv.PAYMENT_API_KEY, body: { orderId: 'ord_openapi', amount: 1250, currency: 'eur', paymentMethod: '4242424242424242' } },
+  'webhook-dispatcher': { path: '/v1/endpoints', key: stackEnv.DISPATCHER_API_KEY, body: { url: 'https://example.com/hooks', eventTypes: ['payment.succeeded'] } },
+  'order-service': { path: '/v1/orders', body: { items: [{ sku: 'tea', quantity: 2, unitPrice: 450 }], currency: 'EUR', paymentMethod: '4242424242424242' } },
+};
 
 function runMain(app: AppName, env: Record<string, string>) {
   const result = spawnSync(process.execPath, [join(repoRoot(), 'apps', app, 'dist', 'main.js')], {
@@ -43,8 +51,21 @@ describe('the three apps as processes', () => {
         postgres: { status: 'up' },
         kafka: { status: 'up', brokers: 1 },
       });
-      const docs = await fetch(`${baseUrl}/docs/openapi.json`);
-      expect(((await docs.json()) as { info: { title: string } }).info.title).toBe(`Payhook ${spec.app}`);
+      const document = (await (await fetch(`${baseUrl}/docs/openapi.json`)).json()) as Record<string, never>;
+      expect((document.info as { title: string }).title).toBe(`Payhook ${spec.app}`);
+      expect(await openApiProblems(document)).toEqual([]);
+      expect(undocumentedAnswers(document)).toEqual([]);
+      const sample = SAMPLE_REQUESTS[spec.app];
+      expect(schemaProblems(operationSchema(document, 'POST', sample.path, 'request'), sample.body)).toEqual([]);
+      const answer = await fetch(`${baseUrl}${sample.path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(sample.key ? { authorization: `Bearer ${sample.key}` } : {}) },
+        body: JSON.stringify(sample.body),
+      });
+      expect(answer.status).toBe(201);
+      expect(schemaProblems(operationSchema(document, 'POST', sample.path, 201), await answer.json())).toEqual([]);
+      const refused = await fetch(`${baseUrl}${sample.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"' });
+      expect(schemaProblems(operationSchema(document, 'POST', sample.path, refused.status), await refused.json())).toEqual([]);
     } finally {
       expect(await process.stop()).toBe(0);
     }

@@ -10,3 +10,4 @@ export * from './test-stack';
 export * from './ledger';
 export * from './cleanup';
 export * from './api-client';
+export * from './openapi';

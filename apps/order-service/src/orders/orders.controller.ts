@@ -1,11 +1,12 @@
-import { Body, Controller, Get, Headers, Param, Post, Query, Res, Sse, type MessageEvent } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { IdempotencyKeys, ZodPipe } from '@payhook/platform';
+import { Controller, Get, Headers, Param, Post, Res, Sse, type MessageEvent } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, IdempotencyKeys, ZodBody, ZodQuery } from '@payhook/platform';
 import type { Response } from 'express';
 import { defer, filter, from, map, merge, mergeMap, type Observable } from 'rxjs';
 import { listOrdersQuery, placeOrderSchema, type ListOrdersQuery, type PlaceOrderRequest } from './order-requests';
 import { OrderUpdates } from './order-updates';
-import { OrdersService, type Order } from './orders.service';
+import { orderListSchema, orderSchema, orderWithHistorySchema, type Order } from './order-responses';
+import { OrdersService } from './orders.service';
 
 @ApiTags('orders')
 @Controller('v1/orders')
@@ -18,9 +19,11 @@ export class OrdersController {
 
   @Post()
   @ApiOperation({ summary: 'Place an order; it is pending_payment until a payment webhook settles it' })
+  @ApiResponse({ status: 201, description: 'Placed, status pending_payment', standardSchema: orderSchema })
+  @ApiErrors(400, 409, 413, 415)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async place(
-    @Body(new ZodPipe(placeOrderSchema)) request: PlaceOrderRequest,
+    @ZodBody(placeOrderSchema) request: PlaceOrderRequest,
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<Order> {
@@ -31,19 +34,26 @@ export class OrdersController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Orders, newest first; ?status=&limit=' })
-  async list(@Query(new ZodPipe(listOrdersQuery, 'query')) query: ListOrdersQuery) {
+  @ApiOperation({ summary: 'Orders, newest first' })
+  @ApiResponse({ status: 200, description: 'The orders', standardSchema: orderListSchema })
+  @ApiErrors(400)
+  async list(@ZodQuery(listOrdersQuery) query: ListOrdersQuery) {
     return { data: await this.orders.list(query) };
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'An order with the history of its changes and the event that caused each' })
+  @ApiResponse({ status: 200, description: 'The order and its history', standardSchema: orderWithHistorySchema })
+  @ApiErrors(404)
   get(@Param('id') id: string) {
     return this.orders.get(id);
   }
 
   @Sse(':id/stream')
   @ApiOperation({ summary: 'Server-Sent Events: the order now, then each status change as it happens' })
+  @ApiProduces('text/event-stream')
+  @ApiResponse({ status: 200, description: 'A stream of `event: order` messages whose data is {id, status, paymentId, change}', content: { 'text/event-stream': { schema: { type: 'string' } } } })
+  @ApiErrors(404)
   async stream(@Param('id') id: string): Promise<Observable<MessageEvent>> {
     await this.orders.get(id); // 404 before the stream opens
     const current = defer(() => from(this.orders.get(id)));

@@ -4,30 +4,7 @@ import { ApiError } from '@payhook/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { orderAmount, type LineItem, type OrderStatus } from './domain/order-state';
 import type { ListOrdersQuery, PlaceOrderRequest } from './order-requests';
-
-export interface Order {
-  id: string;
-  status: OrderStatus;
-  amount: number;
-  currency: string;
-  items: LineItem[];
-  paymentId: string | null;
-  failureCode: string | null;
-  amountRefunded: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface OrderChange {
-  status: OrderStatus;
-  cause: string;
-  /** Why, where the cause needs it (a payment that did not match, a request set aside). */
-  detail: string | null;
-  eventId: string | null;
-  webhookId: string | null;
-  paymentVersion: number | null;
-  at: string;
-}
+import type { Order, OrderChange } from './order-responses';
 
 interface OrderRow {
   id: string;

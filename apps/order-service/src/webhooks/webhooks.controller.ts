@@ -1,12 +1,13 @@
 import { Controller, Headers, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { parsePaymentEvent } from '@payhook/contracts';
-import { ApiError, BearerAuthGuard, IdempotencyKey, IdempotencyKeys } from '@payhook/platform';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { parsePaymentEvent, paymentEventSchema } from '@payhook/contracts';
+import { ApiError, ApiErrors, BearerAuthGuard, IdempotencyKey, IdempotencyKeys, errorBodySchema, jsonSchemaOf } from '@payhook/platform';
 import { verify } from '@payhook/webhook-signature';
 import type { RawBodyRequest } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { PaymentWebhooks } from './payment-webhooks';
 import { WebhookRegistration } from './webhook-registration';
+import { rotatedRegistrationSchema, webhookResultSchema } from './webhook-responses';
 import { WebhookSecrets } from './webhook-secrets';
 
 @ApiTags('webhooks')
@@ -22,6 +23,14 @@ export class WebhooksController {
   @Post('webhooks/payments')
   @HttpCode(200)
   @ApiOperation({ summary: 'Payment webhooks from the dispatcher (Standard Webhooks signature, 300 s tolerance)' })
+  @ApiHeader({ name: 'webhook-id', required: true })
+  @ApiHeader({ name: 'webhook-timestamp', required: true })
+  @ApiHeader({ name: 'webhook-signature', required: true })
+  // The body is read raw (the signature covers its bytes), so it is documented here, not by a pipe.
+  @ApiBody({ required: true, schema: jsonSchemaOf(paymentEventSchema, 'input') })
+  @ApiResponse({ status: 200, description: 'Verified and handled, whatever the outcome', standardSchema: webhookResultSchema })
+  @ApiResponse({ status: 503, description: 'Not registered with the dispatcher yet: try again', standardSchema: errorBodySchema })
+  @ApiErrors(401, 413, 415)
   async receive(@Req() request: RawBodyRequest<Request>, @Headers('webhook-id') webhookId: string | undefined) {
     const secrets = await this.secrets.current();
     if (secrets.length === 0) throw new ApiError(503, 'not_registered', 'No webhook secret yet: registration with the dispatcher is in progress.');
@@ -46,6 +55,8 @@ export class WebhooksController {
   @ApiBearerAuth()
   @UseGuards(BearerAuthGuard)
   @ApiOperation({ summary: 'Rotate the webhook secret at the dispatcher (Bearer DISPATCHER_API_KEY); the old one stays valid for the overlap' })
+  @ApiResponse({ status: 200, description: 'Rotated', standardSchema: rotatedRegistrationSchema })
+  @ApiErrors(401, 409)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   rotate(@IdempotencyKey() key: string | undefined, @Res({ passthrough: true }) response: Response) {
     // The rotation calls the dispatcher, so the key is claimed around the call, not held in a transaction.

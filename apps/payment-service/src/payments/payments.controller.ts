@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { PaymentSnapshot } from '@payhook/contracts';
-import { BearerAuthGuard, IdempotencyKey, IdempotencyKeys, ZodPipe } from '@payhook/platform';
+import { Controller, Get, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { paymentSnapshotSchema, type PaymentSnapshot } from '@payhook/contracts';
+import { ApiErrors, BearerAuthGuard, IdempotencyKey, IdempotencyKeys, ZodBody, ZodQuery } from '@payhook/platform';
 import type { EntityManager } from 'typeorm';
 import type { Response } from 'express';
 import { z } from 'zod';
@@ -12,6 +12,7 @@ import {
   refundSchema,
   type CreatePaymentRequest,
 } from './payment-requests';
+import { paymentEventListSchema, paymentListSchema } from './payment-responses';
 import { PaymentsService } from './payments.service';
 
 const listQuery = z.object({ orderId: z.string().min(1, 'is required').max(100) }).strict();
@@ -28,9 +29,11 @@ export class PaymentsController {
 
   @Post()
   @ApiOperation({ summary: 'Create a payment; it is processing until its test card decides the outcome' })
+  @ApiResponse({ status: 201, description: 'Created, status processing', standardSchema: paymentSnapshotSchema })
+  @ApiErrors(400, 401, 409, 413, 415)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async create(
-    @Body(new ZodPipe(createPaymentSchema)) request: CreatePaymentRequest,
+    @ZodBody(createPaymentSchema) request: CreatePaymentRequest,
     @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<PaymentSnapshot> {
@@ -40,18 +43,24 @@ export class PaymentsController {
 
   @Get()
   @ApiOperation({ summary: 'List the payments of an order' })
-  async list(@Query(new ZodPipe(listQuery, 'query')) query: z.infer<typeof listQuery>) {
+  @ApiResponse({ status: 200, description: "The order's payments, oldest first", standardSchema: paymentListSchema })
+  @ApiErrors(400, 401)
+  async list(@ZodQuery(listQuery) query: z.infer<typeof listQuery>) {
     return { data: await this.payments.listByOrder(query.orderId) };
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'A payment: the fold of its events' })
+  @ApiResponse({ status: 200, description: 'The payment', standardSchema: paymentSnapshotSchema })
+  @ApiErrors(401, 404)
   get(@Param('id') id: string): Promise<PaymentSnapshot> {
     return this.payments.get(id);
   }
 
   @Get(':id/events')
   @ApiOperation({ summary: "A payment's event stream, in version order" })
+  @ApiResponse({ status: 200, description: 'Its events', standardSchema: paymentEventListSchema })
+  @ApiErrors(401, 404)
   async events(@Param('id') id: string) {
     return { data: await this.payments.events(id) };
   }
@@ -59,10 +68,12 @@ export class PaymentsController {
   @Post(':id/capture')
   @HttpCode(200)
   @ApiOperation({ summary: 'Capture an authorized payment (captureMethod "manual")' })
+  @ApiResponse({ status: 200, description: 'The payment, captured', standardSchema: paymentSnapshotSchema })
+  @ApiErrors(400, 401, 404, 409)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   capture(
     @Param('id') id: string,
-    @Body(new ZodPipe(captureSchema, 'body', true)) body: z.infer<typeof captureSchema>,
+    @ZodBody(captureSchema, { allowEmpty: true }) body: z.infer<typeof captureSchema>,
     @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
@@ -72,10 +83,12 @@ export class PaymentsController {
   @Post(':id/cancel')
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel a payment that is processing or awaiting capture' })
+  @ApiResponse({ status: 200, description: 'The payment, canceled', standardSchema: paymentSnapshotSchema })
+  @ApiErrors(400, 401, 404, 409)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   cancel(
     @Param('id') id: string,
-    @Body(new ZodPipe(cancelSchema, 'body', true)) body: z.infer<typeof cancelSchema>,
+    @ZodBody(cancelSchema, { allowEmpty: true }) body: z.infer<typeof cancelSchema>,
     @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
@@ -85,10 +98,12 @@ export class PaymentsController {
   @Post(':id/refunds')
   @HttpCode(200)
   @ApiOperation({ summary: 'Refund all or part of what was captured' })
+  @ApiResponse({ status: 200, description: 'The payment, refunded', standardSchema: paymentSnapshotSchema })
+  @ApiErrors(400, 401, 404, 409)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   refund(
     @Param('id') id: string,
-    @Body(new ZodPipe(refundSchema, 'body', true)) body: z.infer<typeof refundSchema>,
+    @ZodBody(refundSchema, { allowEmpty: true }) body: z.infer<typeof refundSchema>,
     @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { BearerAuthGuard, IdempotencyKey, IdempotencyKeys, ZodPipe } from '@payhook/platform';
+import { Controller, Get, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags, ApiResponse } from '@nestjs/swagger';
+import { ApiErrors, BearerAuthGuard, IdempotencyKey, IdempotencyKeys, ZodBody, ZodQuery } from '@payhook/platform';
 import type { Response } from 'express';
 import type { z } from 'zod';
 import { DeliveriesService } from './deliveries.service';
+import { deliveryListSchema, deliverySchema, deliveryWithAttemptsSchema, recoveredSchema } from './delivery-responses';
 import { listDeliveriesQuery, recoverSchema, retrySchema, type ListDeliveriesQuery, type RecoverRequest } from './delivery-requests';
 
 @ApiTags('deliveries')
@@ -17,13 +18,17 @@ export class DeliveriesController {
   ) {}
 
   @Get('endpoints/:id/deliveries')
-  @ApiOperation({ summary: "An endpoint's deliveries, newest first; ?status=pending|delivered|failed|quarantined&limit=" })
-  async list(@Param('id') id: string, @Query(new ZodPipe(listDeliveriesQuery, 'query')) query: ListDeliveriesQuery) {
+  @ApiOperation({ summary: "An endpoint's deliveries, newest first" })
+  @ApiResponse({ status: 200, description: 'The deliveries', standardSchema: deliveryListSchema })
+  @ApiErrors(400, 401, 404)
+  async list(@Param('id') id: string, @ZodQuery(listDeliveriesQuery) query: ListDeliveriesQuery) {
     return { data: await this.deliveries.listForEndpoint(id, query) };
   }
 
   @Get('deliveries/:id')
   @ApiOperation({ summary: 'A delivery with every attempt: time, status code, duration, error, first bytes of the response' })
+  @ApiResponse({ status: 200, description: 'The delivery and its attempt log', standardSchema: deliveryWithAttemptsSchema })
+  @ApiErrors(401, 404)
   get(@Param('id') id: string) {
     return this.deliveries.get(id);
   }
@@ -31,10 +36,12 @@ export class DeliveriesController {
   @Post('deliveries/:id/retry')
   @HttpCode(202)
   @ApiOperation({ summary: 'Send again now: same webhook-id, fresh timestamp and signature' })
+  @ApiResponse({ status: 202, description: 'Queued to be sent now', standardSchema: deliverySchema })
+  @ApiErrors(400, 401, 404, 409)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async retry(
     @Param('id') id: string,
-    @Body(new ZodPipe(retrySchema, 'body', true)) body: z.infer<typeof retrySchema>,
+    @ZodBody(retrySchema, { allowEmpty: true }) body: z.infer<typeof retrySchema>,
     @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
@@ -46,10 +53,12 @@ export class DeliveriesController {
   @Post('endpoints/:id/recover')
   @HttpCode(202)
   @ApiOperation({ summary: "Re-send the endpoint's failed deliveries created in [since, until)" })
+  @ApiResponse({ status: 202, description: 'How many were queued again', standardSchema: recoveredSchema })
+  @ApiErrors(400, 401, 404, 409)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async recover(
     @Param('id') id: string,
-    @Body(new ZodPipe(recoverSchema)) request: RecoverRequest,
+    @ZodBody(recoverSchema) request: RecoverRequest,
     @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {

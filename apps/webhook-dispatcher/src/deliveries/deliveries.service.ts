@@ -1,33 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiError, readableBytes } from '@payhook/platform';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { DeliveryStatus, ListDeliveriesQuery, RecoverRequest } from './delivery-requests';
+import type { ListDeliveriesQuery, RecoverRequest } from './delivery-requests';
+import type { Attempt, Delivery } from './delivery-responses';
 import { DeliveryWorker } from './delivery-worker';
-
-export interface Delivery {
-  id: string;
-  endpointId: string;
-  eventId: string;
-  eventType: string;
-  status: DeliveryStatus;
-  attempts: number;
-  nextAttemptAt: string | null;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  createdAt: string;
-  deliveredAt: string | null;
-}
-
-export interface Attempt {
-  attemptedAt: string;
-  statusCode: number | null;
-  durationMs: number;
-  error: string | null;
-  /** The reply's first bytes as UTF-8 text (U+FFFD where they are not UTF-8). */
-  responseBody: string | null;
-  /** The same bytes exactly, base64-encoded. */
-  responseBodyBase64: string | null;
-}
 
 interface DeliveryRow {
   id: string;

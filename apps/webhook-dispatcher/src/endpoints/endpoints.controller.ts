@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { BearerAuthGuard, IdempotencyKey, IdempotencyKeys, ZodPipe } from '@payhook/platform';
+import { Controller, Delete, Get, HttpCode, Param, Patch, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, BearerAuthGuard, IdempotencyKey, IdempotencyKeys, ZodBody } from '@payhook/platform';
 import type { Response } from 'express';
 import {
   createEndpointSchema,
@@ -8,6 +8,7 @@ import {
   type CreateEndpointRequest,
   type UpdateEndpointRequest,
 } from './endpoint-requests';
+import { endpointListSchema, endpointSchema, endpointWithSecretSchema, rotatedSecretSchema } from './endpoint-responses';
 import { EndpointsService } from './endpoints.service';
 
 @ApiTags('endpoints')
@@ -22,9 +23,11 @@ export class EndpointsController {
 
   @Post('endpoints')
   @ApiOperation({ summary: 'Register a webhook endpoint; the answer is the only one, with rotation, that shows its secret' })
+  @ApiResponse({ status: 201, description: 'Registered', standardSchema: endpointWithSecretSchema })
+  @ApiErrors(400, 401, 409, 413, 415, 422)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   create(
-    @Body(new ZodPipe(createEndpointSchema)) request: CreateEndpointRequest,
+    @ZodBody(createEndpointSchema) request: CreateEndpointRequest,
     @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
@@ -33,9 +36,11 @@ export class EndpointsController {
 
   @Post('webhooks/register')
   @ApiOperation({ summary: 'Same as POST /v1/endpoints' })
+  @ApiResponse({ status: 201, description: 'Registered', standardSchema: endpointWithSecretSchema })
+  @ApiErrors(400, 401, 409, 413, 415, 422)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   register(
-    @Body(new ZodPipe(createEndpointSchema)) request: CreateEndpointRequest,
+    @ZodBody(createEndpointSchema) request: CreateEndpointRequest,
     @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
@@ -44,22 +49,28 @@ export class EndpointsController {
 
   @Get('endpoints')
   @ApiOperation({ summary: 'All endpoints' })
+  @ApiResponse({ status: 200, description: 'Every endpoint, oldest first', standardSchema: endpointListSchema })
+  @ApiErrors(401)
   async list() {
     return { data: await this.endpoints.list() };
   }
 
   @Get('endpoints/:id')
   @ApiOperation({ summary: 'One endpoint' })
+  @ApiResponse({ status: 200, description: 'The endpoint', standardSchema: endpointSchema })
+  @ApiErrors(401, 404)
   get(@Param('id') id: string) {
     return this.endpoints.get(id);
   }
 
   @Patch('endpoints/:id')
   @ApiOperation({ summary: 'Change url, eventTypes, description, rateLimitPerSecond, or enable/disable it (status)' })
+  @ApiResponse({ status: 200, description: 'The endpoint as changed', standardSchema: endpointSchema })
+  @ApiErrors(400, 401, 404, 409, 413, 415, 422)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   update(
     @Param('id') id: string,
-    @Body(new ZodPipe(updateEndpointSchema)) request: UpdateEndpointRequest,
+    @ZodBody(updateEndpointSchema) request: UpdateEndpointRequest,
     @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
@@ -69,6 +80,8 @@ export class EndpointsController {
   @Delete('endpoints/:id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete an endpoint with its deliveries' })
+  @ApiResponse({ status: 204, description: 'Deleted' })
+  @ApiErrors(401, 404, 409)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async remove(@Param('id') id: string, @IdempotencyKey() key: string | undefined, @Res({ passthrough: true }) response: Response): Promise<void> {
     await this.idempotency.respond(response, key, { route: 'delete-endpoint', id }, 204, (manager) => this.endpoints.remove(manager, id));
@@ -77,6 +90,8 @@ export class EndpointsController {
   @Post('endpoints/:id/secret/rotate')
   @HttpCode(200)
   @ApiOperation({ summary: 'New signing secret; the old one also signs until the overlap window ends' })
+  @ApiResponse({ status: 200, description: 'The new secret', standardSchema: rotatedSecretSchema })
+  @ApiErrors(401, 404, 409)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   rotate(@Param('id') id: string, @IdempotencyKey() key: string | undefined, @Res({ passthrough: true }) response: Response) {
     return this.idempotency.respond(response, key, { route: 'rotate-secret', id }, 200, (manager) => this.endpoints.rotateSecret(manager, id));

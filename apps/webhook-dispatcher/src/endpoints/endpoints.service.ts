@@ -7,19 +7,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../config';
 import { checkTargetUrl } from './domain/target-address';
 import type { CreateEndpointRequest, UpdateEndpointRequest } from './endpoint-requests';
+import type { Endpoint } from './endpoint-responses';
 import { disableEndpoint, enableEndpoint } from './endpoint-status';
-
-export interface Endpoint {
-  id: string;
-  url: string;
-  description: string | null;
-  eventTypes: string[];
-  status: 'enabled' | 'disabled';
-  disabledReason: string | null;
-  rateLimitPerSecond: number | null;
-  createdAt: string;
-  updatedAt: string;
-}
 
 interface EndpointRow {
   id: string;

@@ -2,22 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ApiError } from '@payhook/platform';
 import { DataSource } from 'typeorm';
 import type { ListEventsQuery } from './event-requests';
+import type { EventsPage } from './event-responses';
 import { decodeCursor, encodeCursor } from './page-cursor';
-
-export interface StoredEvent {
-  id: string;
-  type: string;
-  receivedAt: string;
-  publishedAt: string | null;
-  /** The event exactly as webhooks carry it. */
-  event: unknown;
-}
-
-export interface EventsPage {
-  data: StoredEvent[];
-  /** Pass as `cursor` for the next page; null on the last one. */
-  nextCursor: string | null;
-}
 
 interface EventRow {
   id: string;
