@@ -1,12 +1,12 @@
 # One image for the three apps; docker-compose.yml picks the app with APP.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json .npmrc turbo.json tsconfig.base.json ./
 COPY packages ./packages
 COPY apps ./apps
 RUN npm ci && npx turbo run build --filter='./apps/*' && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ARG APP
 ENV APP=${APP} NODE_ENV=production HTTP_HOST=0.0.0.0
 WORKDIR /payhook

@@ -100,8 +100,11 @@ start() {
     if [ $SECONDS -ge $deadline ]; then log "no answer after ${start_timeout}s"; exit 1; fi
     sleep 1
   done
-  log "broker is up on 127.0.0.1:$port"
+  log "broker is up on 127.0.0.1:$port (Kafka $(version))"
 }
+
+# The broker's version, from the name of the jar it runs.
+version() { basename "$(ls "$libs"/kafka_2.13-*.jar | head -n 1)" .jar | sed 's/^kafka_2\.13-//'; }
 
 stop() {
   if [ ! -f "$pidfile" ]; then log "no broker started by this script"; return 0; fi
@@ -130,6 +133,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   kill) crash ;;
-  status) if answers; then log "up on 127.0.0.1:$port"; else log "down"; exit 1; fi ;;
+  status) if answers; then log "up on 127.0.0.1:$port (Kafka $(version))"; else log "down"; exit 1; fi ;;
   *) echo "usage: $0 fetch|start|stop|kill|status" >&2; exit 2 ;;
 esac

@@ -1,11 +1,12 @@
 import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import type { z } from 'zod';
+import type { Logger } from 'pino';
 import { ConfigError, loadConfig } from './config';
+import { LOGGER } from './core.module';
 
 /** A dependency that cannot be reached at boot; the message names the setting and address. */
 export class StartupError extends Error {}
-
 
 /**
  * Runs a service's start function. A bad setting or an unreachable dependency ends the
@@ -23,7 +24,7 @@ export function runService(name: string, start: () => Promise<unknown>): void {
 }
 
 /** Boots an app from its config schema and listens on the host and port the config names. */
-export function serve<S extends z.ZodTypeAny>(options: {
+export function serve<S extends z.ZodType>(options: {
   service: string;
   schema: S;
   create: (config: z.infer<S>) => Promise<INestApplication>;
@@ -34,6 +35,7 @@ export function serve<S extends z.ZodTypeAny>(options: {
     const app = await options.create(config);
     const { port, host } = options.listen(config);
     await app.listen(port, host);
+    app.get<Logger>(LOGGER).info({ node: process.version, host, port }, `${options.service} listening`);
     closeOnSignal(options.service, app);
     return app;
   });

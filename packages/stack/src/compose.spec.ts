@@ -32,14 +32,14 @@ const apps = {
 describe('docker-compose.yml', () => {
   const { services } = compose;
 
-  it('has Kafka 3.9 (KRaft), Postgres 16 and the three apps', () => {
+  it('has Kafka 4 (KRaft), Postgres 17 and the three apps', () => {
     expect(Object.keys(services).sort()).toEqual(
       ['kafka', 'order-service', 'payment-service', 'postgres', 'webhook-dispatcher'].sort(),
     );
-    expect(services.kafka.image).toMatch(/^apache\/kafka:3\.9\.\d+$/);
+    expect(services.kafka.image).toMatch(/^apache\/kafka:4\.\d+\.\d+$/);
     expect(services.kafka.environment?.KAFKA_PROCESS_ROLES).toBe('broker,controller');
     expect(String(services.kafka.environment?.KAFKA_AUTO_CREATE_TOPICS_ENABLE)).toBe('false');
-    expect(services.postgres.image).toBe('postgres:16');
+    expect(services.postgres.image).toBe('postgres:17');
   });
 
   it('gives every service a healthcheck', () => {
@@ -78,5 +78,23 @@ describe('docker-compose.yml', () => {
   it('.env.example sets only variables some app reads', () => {
     const known = new Set(Object.values(apps).flatMap((app) => app.keys));
     expect(Object.keys(envExample).filter((key) => !known.has(key))).toEqual([]);
+  });
+});
+
+describe('one Node major everywhere', () => {
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string }; devDependencies: Record<string, string> };
+  const major = manifest.devDependencies.node.split('.')[0];
+
+  it('runs the tests on the Node the project installs (the `node` devDependency, first on the PATH of npm scripts)', () => {
+    expect(major).toBe('24');
+    expect(process.version.split('.')[0]).toBe(`v${major}`);
+    expect(manifest.engines.node).toBe(`>=${major}.11`);
+    expect(manifest.devDependencies['@types/node'].replace(/^\^/, '').split('.')[0]).toBe(major);
+  });
+
+  it('builds the image on the same major', () => {
+    const bases = readFileSync(join(root, 'Dockerfile'), 'utf8').match(/^FROM \S+/gm) ?? [];
+    expect(bases.length).toBeGreaterThan(0);
+    for (const base of bases) expect(base).toMatch(new RegExp(`^FROM node:${major}-`));
   });
 });

@@ -17,7 +17,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.KAFKA_BROKERS = kafka.brokers;
   process.env.PAYHOOK_TEST_RUN_ID ??= newRunId();
   process.stdout.write(
-    `\n[testkit] run ${process.env.PAYHOOK_TEST_RUN_ID}: Postgres ${databaseUrl}, Kafka ${kafka.brokers}` +
+    `\n[testkit] run ${process.env.PAYHOOK_TEST_RUN_ID} on Node ${process.version}: Postgres ${databaseUrl}, Kafka ${kafka.brokers}` +
       `${kafka.started ? ' (started by the tests; `npm run kafka:stop` stops it)' : ''}\n`,
   );
 }
