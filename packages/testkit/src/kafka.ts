@@ -23,7 +23,7 @@ function portOpen(hostPort: string, timeoutMs: number): Promise<boolean> {
 
 /** True when a broker at `brokers` answers describeCluster. */
 export async function kafkaAnswers(brokers: string, timeoutMs = 3000): Promise<boolean> {
-  // A closed port is answered at once without kafkajs, whose connect retries would
+  // A closed port is answered at once without the Kafka client, whose connect retries would
   // otherwise outlive the probe (and could connect later, keeping the process alive).
   const first = brokers.split(',')[0].trim();
   if (!(await portOpen(first, timeoutMs))) return false;
