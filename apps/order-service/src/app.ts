@@ -12,7 +12,6 @@ export async function createApp(config: OrderConfig): Promise<INestApplication> 
     infrastructure: {
       databaseUrl: config.DATABASE_URL,
       databaseName: config.ORDER_DATABASE_NAME,
-      kafkaBrokers: config.KAFKA_BROKERS,
       logLevel: config.LOG_LEVEL,
     },
     entities: [],

@@ -14,7 +14,6 @@ export const configSchema = z.object({
   HTTP_HOST: z.string().default('127.0.0.1'),
   DATABASE_URL: env.postgresUrl(),
   ORDER_DATABASE_NAME: env.databaseName('payhook_orders'),
-  KAFKA_BROKERS: env.brokers(),
   LOG_LEVEL: env.logLevel(),
   /** payment-service, and its API key: each order asks it for a payment. */
   PAYMENT_SERVICE_URL: httpUrl('http://127.0.0.1:3001'),

@@ -11,7 +11,8 @@ import { createLogger } from './logger';
 export interface InfrastructureConfig {
   databaseUrl: string;
   databaseName: string;
-  kafkaBrokers: string;
+  /** Absent for an app that does not use Kafka. */
+  kafkaBrokers?: string;
   logLevel: string;
 }
 
@@ -33,7 +34,7 @@ export interface AppDefinition {
 }
 
 /**
- * Opens what an app stands on (its database, migrated; Kafka, reachable; its topics)
+ * Opens what an app stands on (its database, migrated; Kafka, reachable, and its topics, if it uses Kafka)
  * and builds the Nest HTTP app on top. Nothing listens yet: the caller decides the port.
  */
 export async function bootstrapApp(definition: AppDefinition): Promise<INestApplication> {
@@ -47,13 +48,10 @@ export async function bootstrapApp(definition: AppDefinition): Promise<INestAppl
     poolSize: definition.poolSize,
   });
   try {
-    const { kafka, admin } = await connectKafka({
-      brokers: infrastructure.kafkaBrokers,
-      clientId: definition.service,
-      logger,
-      topics: definition.topics,
-    });
-    const resources: CoreResources = { logger, dataSource, kafka, admin };
+    const resources: CoreResources =
+      infrastructure.kafkaBrokers === undefined
+        ? { logger, dataSource }
+        : { logger, dataSource, ...(await connectKafka({ brokers: infrastructure.kafkaBrokers, clientId: definition.service, logger, topics: definition.topics })) };
     return await createHttpApp(definition.rootModule(CoreModule.forRoot(resources), resources), {
       title: definition.title,
       description: definition.description,

@@ -12,8 +12,9 @@ export const LOGGER = Symbol('LOGGER');
 export interface CoreResources {
   logger: Logger;
   dataSource: DataSource;
-  kafka: KafkaCluster;
-  admin: MessagingAdmin;
+  /** Absent for an app that does not use Kafka (order-service): then /health does not check it. */
+  kafka?: KafkaCluster;
+  admin?: MessagingAdmin;
 }
 
 class ResourceCloser implements OnApplicationShutdown {
@@ -21,13 +22,13 @@ class ResourceCloser implements OnApplicationShutdown {
 
   // Runs after every module's onModuleDestroy, so workers have stopped using these.
   async onApplicationShutdown(): Promise<void> {
-    await this.resources.admin.disconnect();
+    await this.resources.admin?.disconnect();
     if (this.resources.dataSource.isInitialized) await this.resources.dataSource.destroy();
   }
 }
 
 /**
- * What every Payhook app shares: the database and Kafka handles as
+ * What every Payhook app shares: the database (and Kafka, where it uses it) handles as
  * injectable providers, GET /health, and closing those handles on shutdown.
  */
 @Global()
@@ -44,8 +45,8 @@ export class CoreModule {
         InfrastructureIndicators,
         { provide: LOGGER, useValue: resources.logger },
         { provide: DataSource, useValue: resources.dataSource },
-        { provide: KAFKA, useValue: resources.kafka },
-        { provide: MessagingAdmin, useValue: resources.admin },
+        { provide: KAFKA, useValue: resources.kafka ?? null },
+        { provide: MessagingAdmin, useValue: resources.admin ?? null },
         { provide: ResourceCloser, useFactory: () => new ResourceCloser(resources) },
       ],
       exports: [LOGGER, DataSource, KAFKA, MessagingAdmin],
