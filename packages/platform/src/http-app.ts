@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { ErrorFilter } from './errors';
 import { NestPinoLogger, requestLogging } from './logger';
 import { rejectUnstorableInput } from './input-guard';
-import { zodToOpenApi } from './openapi';
+import { addCommonErrors, zodToOpenApi } from './openapi';
 
 export interface HttpAppOptions {
   title: string;
@@ -53,6 +53,7 @@ export async function createHttpApp(module: Type | DynamicModule, options: HttpA
       .build(),
     { standardSchemaConverter: zodToOpenApi },
   );
+  addCommonErrors(document);
   options.extendDocument?.(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;

@@ -1,5 +1,5 @@
 import { applyDecorators, Body, Query } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
+import { ApiResponse, type OpenAPIObject } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ZodPipe } from './validation';
 
@@ -25,7 +25,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   429: 'Too many requests',
 };
 
-/** Documents the error answers a route can give, each with the error shape. */
+/** Documents the error answers a route can give, each with the error shape (those of every route are added by `addCommonErrors`). */
 export function ApiErrors(...statuses: number[]): MethodDecorator {
   return applyDecorators(
     ...statuses.map((status) => ApiResponse({ status, description: ERROR_DESCRIPTIONS[status] ?? 'Error', standardSchema: errorBodySchema })),
@@ -56,4 +56,22 @@ export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output' = 'output
   return json;
 }
 
-
+/**
+ * The answers every route can give, whatever its own: 400 for input Postgres could not store
+ * (a NUL, a lone surrogate, in the path, query or body; input-guard.ts) and, where a body is
+ * sent, 413 over the size limit and 415 for a body that is not JSON (the body parser).
+ */
+export function addCommonErrors(document: OpenAPIObject): void {
+  const errorAnswer = (status: number) => ({
+    description: ERROR_DESCRIPTIONS[status],
+    content: { 'application/json': { schema: jsonSchemaOf(errorBodySchema) } },
+  });
+  for (const operations of Object.values(document.paths)) {
+    for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
+      const operation = operations[method];
+      if (!operation) continue;
+      const statuses = method === 'get' || method === 'delete' ? [400] : [400, 413, 415];
+      for (const status of statuses) operation.responses[String(status)] ??= errorAnswer(status);
+    }
+  }
+}

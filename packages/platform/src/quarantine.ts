@@ -114,7 +114,7 @@ class QuarantineController {
   @Get()
   @ApiOperation({ summary: 'Records a worker set aside, newest first, with the reason and the bytes' })
   @ApiResponse({ status: 200, description: 'The records set aside', standardSchema: z.object({ data: z.array(quarantineEntrySchema) }) })
-  @ApiErrors(400, 401)
+  @ApiErrors(401)
   async list(@ZodQuery(listQuery) query: z.infer<typeof listQuery>) {
     return { data: await this.quarantine.list(query) };
   }

@@ -20,7 +20,7 @@ export class OrdersController {
   @Post()
   @ApiOperation({ summary: 'Place an order; it is pending_payment until a payment webhook settles it' })
   @ApiResponse({ status: 201, description: 'Placed, status pending_payment', standardSchema: orderSchema })
-  @ApiErrors(400, 409, 413, 415)
+  @ApiErrors(409)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async place(
     @ZodBody(placeOrderSchema) request: PlaceOrderRequest,
@@ -36,7 +36,6 @@ export class OrdersController {
   @Get()
   @ApiOperation({ summary: 'Orders, newest first' })
   @ApiResponse({ status: 200, description: 'The orders', standardSchema: orderListSchema })
-  @ApiErrors(400)
   async list(@ZodQuery(listOrdersQuery) query: ListOrdersQuery) {
     return { data: await this.orders.list(query) };
   }

@@ -30,7 +30,7 @@ export class WebhooksController {
   @ApiBody({ required: true, schema: jsonSchemaOf(paymentEventSchema, 'input') })
   @ApiResponse({ status: 200, description: 'Verified and handled, whatever the outcome', standardSchema: webhookResultSchema })
   @ApiResponse({ status: 503, description: 'Not registered with the dispatcher yet: try again', standardSchema: errorBodySchema })
-  @ApiErrors(401, 413, 415)
+  @ApiErrors(401)
   async receive(@Req() request: RawBodyRequest<Request>, @Headers('webhook-id') webhookId: string | undefined) {
     const secrets = await this.secrets.current();
     if (secrets.length === 0) throw new ApiError(503, 'not_registered', 'No webhook secret yet: registration with the dispatcher is in progress.');

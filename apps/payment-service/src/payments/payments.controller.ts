@@ -30,7 +30,7 @@ export class PaymentsController {
   @Post()
   @ApiOperation({ summary: 'Create a payment; it is processing until its test card decides the outcome' })
   @ApiResponse({ status: 201, description: 'Created, status processing', standardSchema: paymentSnapshotSchema })
-  @ApiErrors(400, 401, 409, 413, 415)
+  @ApiErrors(401, 409)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async create(
     @ZodBody(createPaymentSchema) request: CreatePaymentRequest,
@@ -44,7 +44,7 @@ export class PaymentsController {
   @Get()
   @ApiOperation({ summary: 'List the payments of an order' })
   @ApiResponse({ status: 200, description: "The order's payments, oldest first", standardSchema: paymentListSchema })
-  @ApiErrors(400, 401)
+  @ApiErrors(401)
   async list(@ZodQuery(listQuery) query: z.infer<typeof listQuery>) {
     return { data: await this.payments.listByOrder(query.orderId) };
   }
@@ -69,7 +69,7 @@ export class PaymentsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Capture an authorized payment (captureMethod "manual")' })
   @ApiResponse({ status: 200, description: 'The payment, captured', standardSchema: paymentSnapshotSchema })
-  @ApiErrors(400, 401, 404, 409)
+  @ApiErrors(401, 404, 409)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   capture(
     @Param('id') id: string,
@@ -84,7 +84,7 @@ export class PaymentsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel a payment that is processing or awaiting capture' })
   @ApiResponse({ status: 200, description: 'The payment, canceled', standardSchema: paymentSnapshotSchema })
-  @ApiErrors(400, 401, 404, 409)
+  @ApiErrors(401, 404, 409)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   cancel(
     @Param('id') id: string,
@@ -99,7 +99,7 @@ export class PaymentsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Refund all or part of what was captured' })
   @ApiResponse({ status: 200, description: 'The payment, refunded', standardSchema: paymentSnapshotSchema })
-  @ApiErrors(400, 401, 404, 409)
+  @ApiErrors(401, 404, 409)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   refund(
     @Param('id') id: string,

@@ -20,7 +20,7 @@ export class DeliveriesController {
   @Get('endpoints/:id/deliveries')
   @ApiOperation({ summary: "An endpoint's deliveries, newest first" })
   @ApiResponse({ status: 200, description: 'The deliveries', standardSchema: deliveryListSchema })
-  @ApiErrors(400, 401, 404)
+  @ApiErrors(401, 404)
   async list(@Param('id') id: string, @ZodQuery(listDeliveriesQuery) query: ListDeliveriesQuery) {
     return { data: await this.deliveries.listForEndpoint(id, query) };
   }
@@ -37,7 +37,7 @@ export class DeliveriesController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Send again now: same webhook-id, fresh timestamp and signature' })
   @ApiResponse({ status: 202, description: 'Queued to be sent now', standardSchema: deliverySchema })
-  @ApiErrors(400, 401, 404, 409)
+  @ApiErrors(401, 404, 409)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async retry(
     @Param('id') id: string,
@@ -54,7 +54,7 @@ export class DeliveriesController {
   @HttpCode(202)
   @ApiOperation({ summary: "Re-send the endpoint's failed deliveries created in [since, until)" })
   @ApiResponse({ status: 202, description: 'How many were queued again', standardSchema: recoveredSchema })
-  @ApiErrors(400, 401, 404, 409)
+  @ApiErrors(401, 404, 409)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async recover(
     @Param('id') id: string,

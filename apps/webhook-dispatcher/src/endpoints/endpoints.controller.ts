@@ -24,7 +24,7 @@ export class EndpointsController {
   @Post('endpoints')
   @ApiOperation({ summary: 'Register a webhook endpoint; the answer is the only one, with rotation, that shows its secret' })
   @ApiResponse({ status: 201, description: 'Registered', standardSchema: endpointWithSecretSchema })
-  @ApiErrors(400, 401, 409, 413, 415, 422)
+  @ApiErrors(401, 409, 422)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   create(
     @ZodBody(createEndpointSchema) request: CreateEndpointRequest,
@@ -37,7 +37,7 @@ export class EndpointsController {
   @Post('webhooks/register')
   @ApiOperation({ summary: 'Same as POST /v1/endpoints' })
   @ApiResponse({ status: 201, description: 'Registered', standardSchema: endpointWithSecretSchema })
-  @ApiErrors(400, 401, 409, 413, 415, 422)
+  @ApiErrors(401, 409, 422)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   register(
     @ZodBody(createEndpointSchema) request: CreateEndpointRequest,
@@ -66,7 +66,7 @@ export class EndpointsController {
   @Patch('endpoints/:id')
   @ApiOperation({ summary: 'Change url, eventTypes, description, rateLimitPerSecond, or enable/disable it (status)' })
   @ApiResponse({ status: 200, description: 'The endpoint as changed', standardSchema: endpointSchema })
-  @ApiErrors(400, 401, 404, 409, 413, 415, 422)
+  @ApiErrors(401, 404, 409, 422)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   update(
     @Param('id') id: string,

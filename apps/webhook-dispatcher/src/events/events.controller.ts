@@ -15,7 +15,7 @@ export class EventsController {
   @Get('events')
   @ApiOperation({ summary: 'The events held, a page at a time' })
   @ApiResponse({ status: 200, description: 'A page of events', standardSchema: eventsPageSchema })
-  @ApiErrors(400, 401)
+  @ApiErrors(401)
   list(@ZodQuery(listEventsQuery) query: ListEventsQuery) {
     return this.events.list(query);
   }

@@ -87,6 +87,15 @@ const ROUTES: Route[] = [
   { app: 'webhook-dispatcher', method: 'POST', path: '/v1/endpoints/:id/secret/rotate', auth: true },
   { app: 'webhook-dispatcher', method: 'GET', path: '/v1/endpoints/:id/deliveries', auth: true, queries: ['?status=lost', '?limit=0', '?limit=abc', '?limit=100000', '?x=1'] },
   { app: 'webhook-dispatcher', method: 'GET', path: '/v1/deliveries/:id', auth: true },
+  {
+    app: 'webhook-dispatcher',
+    method: 'GET',
+    path: '/v1/events',
+    auth: true,
+    queries: ['?since=yesterday', '?until=2026-13-01', '?type=payment.lost', '?order=sideways', '?limit=0', '?limit=abc', '?cursor=forged', `?cursor=${'x'.repeat(600)}`, '?x=1'],
+  },
+  { app: 'webhook-dispatcher', method: 'GET', path: '/v1/event-types', auth: true },
+  { app: 'webhook-dispatcher', method: 'GET', path: '/v1/quarantine', auth: true, queries: ['?limit=0', '?limit=abc', '?x=1'] },
   { app: 'webhook-dispatcher', method: 'POST', path: '/v1/deliveries/:id/retry', auth: true, body: { valid: {}, fields: {} } },
   {
     app: 'webhook-dispatcher',
@@ -178,8 +187,18 @@ function attemptsFor(route: Route): Attempt[] {
   return attempts;
 }
 
+type OpenApiPaths = { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+const documents = {} as Record<AppName, OpenApiPaths>;
+
+/** Whether the app's OpenAPI document lists `status` among the route's answers. */
+function documented(route: Route, status: number): boolean {
+  const operation = documents[route.app].paths[route.path.replace(':id', '{id}')]?.[route.method.toLowerCase()];
+  return operation !== undefined && String(status) in operation.responses;
+}
+
 beforeAll(async () => {
   await stack.start();
+  for (const app of Object.keys(stack.urls) as AppName[]) documents[app] = (await (await fetch(`${stack.urls[app]}/docs/openapi.json`)).json()) as OpenApiPaths;
 }, 120_000);
 
 afterAll(async () => {
@@ -201,6 +220,10 @@ it('refuses every bad input with a 4xx JSON error, changes nothing, and stays he
       const response = await fetch(`${stack.urls[route.app]}${attempt.path}`, { method: attempt.method, headers, body: attempt.body });
       const text = await response.text();
       const shaped = hasErrorShape(text);
+      // The route's own method: its answer must be one its OpenAPI document lists.
+      if (attempt.method === route.method && !documented(route, response.status)) {
+        failures.push(`${route.app} ${route.method} ${route.path} [${attempt.label}] → ${response.status}, which its OpenAPI document does not list`);
+      }
       // OPTIONS and HEAD are answered by the HTTP layer itself (HEAD has no body); what matters there is no 5xx and no effect.
       const methodProbe = attempt.method === 'OPTIONS' || attempt.method === 'HEAD';
       if (response.status >= 500 || (!methodProbe && (response.status < 400 || !shaped))) {
