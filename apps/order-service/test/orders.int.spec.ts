@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import type { PaymentEvent, PaymentSnapshot } from '@payhook/contracts';
 import { loadConfig, RetentionLoop } from '@payhook/platform';
+import pino from 'pino';
 import { sendWebhook, testDatabaseName, waitFor } from '@payhook/testkit';
 import { generateSecret } from '@payhook/webhook-signature';
 import { DataSource } from 'typeorm';
@@ -434,5 +435,19 @@ describe('retention', () => {
     expect(await dataSource.query(`SELECT webhook_id FROM inbox WHERE webhook_id = 'msg_old'`)).toEqual([]);
     expect((await dataSource.query('SELECT count(*)::int AS n FROM inbox'))[0].n).toBeGreaterThan(0);
     expect((await dataSource.query(`SELECT key FROM idempotency_keys WHERE key IN ('key_old', 'key_new')`)).map((r: { key: string }) => r.key)).toEqual(['key_new']);
+  });
+
+  it('sweeps every other rule when one fails', async () => {
+    const dataSource = app.get(DataSource);
+    await dataSource.query(`INSERT INTO inbox (webhook_id, event_id, received_at) VALUES ('msg_older', 'evt_older', now() - interval '31 days')`);
+    const warnings: unknown[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line)) });
+    const loop = new RetentionLoop(dataSource, logger, [
+      { table: 'no_such_table', column: 'created_at', maxAgeMs: 1000 },
+      { table: 'inbox', column: 'received_at', maxAgeMs: 30 * 86_400_000 },
+    ]);
+    expect(await loop.sweep()).toBe(1);
+    expect(await dataSource.query(`SELECT webhook_id FROM inbox WHERE webhook_id = 'msg_older'`)).toEqual([]);
+    expect(warnings).toEqual([expect.objectContaining({ table: 'no_such_table', msg: 'retention sweep failed; the next sweep tries again' })]);
   });
 });

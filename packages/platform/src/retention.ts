@@ -26,7 +26,7 @@ export class RetentionLoop implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     private readonly dataSource: DataSource,
-    logger: Logger,
+    private readonly logger: Logger,
     private readonly rules: RetentionRule[],
   ) {
     this.loop = new WorkerLoop({ name: 'retention', logger, idleMs: 60_000, batchSize: BATCH, runOnce: () => this.sweep() });
@@ -40,15 +40,19 @@ export class RetentionLoop implements OnApplicationBootstrap, OnModuleDestroy {
     await this.loop.stop();
   }
 
-  /** One batch per rule; returns the most rows one rule removed. */
+  /** One batch per rule; returns the most rows one rule removed. A rule that fails is logged and does not keep the others from their sweep. */
   async sweep(): Promise<number> {
     let most = 0;
     for (const rule of this.rules) {
-      const [, removed]: [unknown, number] = await this.dataSource.query(
-        `DELETE FROM ${rule.table} WHERE ctid IN (SELECT ctid FROM ${rule.table} WHERE ${rule.column} < $1 LIMIT $2)`,
-        [new Date(Date.now() - rule.maxAgeMs), BATCH],
-      );
-      most = Math.max(most, removed);
+      try {
+        const [, removed]: [unknown, number] = await this.dataSource.query(
+          `DELETE FROM ${rule.table} WHERE ctid IN (SELECT ctid FROM ${rule.table} WHERE ${rule.column} < $1 LIMIT $2)`,
+          [new Date(Date.now() - rule.maxAgeMs), BATCH],
+        );
+        most = Math.max(most, removed);
+      } catch (error) {
+        this.logger.warn({ err: error, table: rule.table }, 'retention sweep failed; the next sweep tries again');
+      }
     }
     return most;
   }
