@@ -1,7 +1,7 @@
 import { Admin } from '@platformatic/kafka';
 import { disconnectWithin, DISCONNECT_DEADLINE_MS } from './disconnect-within';
 import { clientOptions, type KafkaCluster } from './kafka-client';
-import { hasKafkaError } from './message-size';
+import { hasKafkaError } from './kafka-errors';
 
 const ALREADY_EXISTS = new Set(['TOPIC_ALREADY_EXISTS']);
 

@@ -2,4 +2,5 @@ export { createKafka, parseBrokers, type KafkaCluster, type KafkaLog, type Kafka
 export { MessageProducer, type OutgoingMessage } from './producer';
 export { MessageConsumer, type BatchHandler, type ConsumerOptions, type IncomingMessage } from './consumer';
 export { MessagingAdmin, type TopicSpec } from './admin';
-export { chunkBySize, isRecordRefused, messageSize } from './message-size';
+export { chunkBySize, messageSize } from './message-size';
+export { isRecordRefused } from './kafka-errors';

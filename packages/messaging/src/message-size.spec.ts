@@ -1,4 +1,4 @@
-import { chunkBySize, isRecordRefused, messageSize } from './message-size';
+import { chunkBySize, messageSize } from './message-size';
 
 const message = (value: string) => ({ key: 'pay_1', value, headers: { 'event-id': 'e' } });
 
@@ -15,19 +15,5 @@ describe('chunkBySize', () => {
   it('puts a message larger than the limit in a request of its own', () => {
     const big = message('y'.repeat(5_000));
     expect(chunkBySize([message('a'), big, message('b')], 1_000)).toEqual([[message('a')], [big], [message('b')]]);
-  });
-});
-
-describe('isRecordRefused', () => {
-  it('finds a record-level refusal under the wrappers the client adds', () => {
-    const tooLarge = Object.assign(new Error('The request included a message larger than the max message size'), { apiId: 'MESSAGE_TOO_LARGE' });
-    expect(isRecordRefused(tooLarge)).toBe(true);
-    expect(isRecordRefused(Object.assign(new Error('retries exceeded'), { cause: tooLarge }))).toBe(true);
-    expect(isRecordRefused(Object.assign(new Error('Multiple errors'), { errors: [new Error('other'), tooLarge] }))).toBe(true);
-  });
-
-  it('does not call a broker outage a bad record', () => {
-    expect(isRecordRefused(Object.assign(new Error('Connection error: connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe(false);
-    expect(isRecordRefused(Object.assign(new Error('leader not available'), { apiId: 'LEADER_NOT_AVAILABLE' }))).toBe(false);
   });
 });
