@@ -84,11 +84,12 @@ start() {
     kafka_java kafka.tools.StorageTool format -t "$cluster_id" -c "$home/config/server.properties" >/dev/null
   fi
   log "starting broker on 127.0.0.1:$port (controller $controller_port), logs in $logs"
-  # setsid: the broker outlives the test runner or terminal that started it.
+  # setsid: the broker outlives the test runner or terminal that started it. 9>&-: it must
+  # not inherit the start lock, or a second start would wait on it for as long as the broker runs.
   setsid nohup java -Xms256m -Xmx768m -XX:+UseG1GC -Djava.awt.headless=true \
     "${log_config[@]}" \
     -cp "$libs/*" kafka.Kafka "$home/config/server.properties" \
-    >"$logs/stdout.log" 2>&1 </dev/null &
+    >"$logs/stdout.log" 2>&1 </dev/null 9>&- &
   echo $! >"$pidfile"
   local deadline=$((SECONDS + start_timeout))
   until answers; do
