@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import type { PaymentEvent, PaymentSnapshot } from '@payhook/contracts';
-import { loadConfig, RetentionLoop } from '@payhook/platform';
+import { Database, loadConfig, RetentionLoop } from '@payhook/platform';
 import pino from 'pino';
 import { sendWebhook, testDatabaseName, waitFor } from '@payhook/testkit';
 import { generateSecret } from '@payhook/webhook-signature';
@@ -442,7 +442,7 @@ describe('retention', () => {
     await dataSource.query(`INSERT INTO inbox (webhook_id, event_id, received_at) VALUES ('msg_older', 'evt_older', now() - interval '31 days')`);
     const warnings: unknown[] = [];
     const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line)) });
-    const loop = new RetentionLoop(dataSource, logger, [
+    const loop = new RetentionLoop(app.get(Database), logger, [
       { table: 'no_such_table', column: 'created_at', maxAgeMs: 1000 },
       { table: 'inbox', column: 'received_at', maxAgeMs: 30 * 86_400_000 },
     ]);

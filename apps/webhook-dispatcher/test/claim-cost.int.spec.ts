@@ -1,5 +1,5 @@
 import { DEFAULT_DATABASE_URL, testDatabaseName, withAdminClient } from '@payhook/testkit';
-import { CLAIM_DUE_DELIVERIES } from '../src/deliveries/delivery-worker';
+import { CLAIM_DUE } from '../src/store/deliveries';
 import { InProcessDispatcher } from './support';
 
 // The claim query's cost with 10,000 enabled endpoints, most idle: it visits the busy ones
@@ -48,10 +48,10 @@ it(`claims from ${BUSY} busy endpoints among ${ENDPOINTS.toLocaleString('en')} w
       // Each run in a transaction rolled back: the lease it takes is not kept.
       await client.query('BEGIN');
       try {
-        const [{ 'QUERY PLAN': [explained] }] = (await client.query(`EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ${CLAIM_DUE_DELIVERIES}`, params)).rows;
+        const [{ 'QUERY PLAN': [explained] }] = (await client.query(`EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ${CLAIM_DUE.text}`, params)).rows;
         timings.push(explained['Execution Time']);
         plan = explained.Plan;
-        claimed = (await client.query(CLAIM_DUE_DELIVERIES, params)).rowCount ?? 0;
+        claimed = (await client.query(CLAIM_DUE.text, params)).rowCount ?? 0;
       } finally {
         await client.query('ROLLBACK');
       }

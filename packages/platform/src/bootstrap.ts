@@ -2,10 +2,11 @@ import type { DynamicModule, INestApplication } from '@nestjs/common';
 import type { TopicSpec } from '@payhook/messaging';
 import type { DataSourceOptions } from 'typeorm';
 import { CoreModule, type CoreResources } from './core.module';
-import { openDatabase } from './database';
+import { databaseUrl, openDatabase } from './database';
 import { createHttpApp, type HttpAppOptions } from './http-app';
 import { connectKafka } from './kafka';
 import { createLogger } from './logger';
+import { Database } from './sql';
 
 /** The settings every app has, read from its validated config. */
 export interface InfrastructureConfig {
@@ -45,13 +46,13 @@ export async function bootstrapApp(definition: AppDefinition): Promise<INestAppl
     database: infrastructure.databaseName,
     entities: definition.entities,
     migrations: definition.migrations,
-    poolSize: definition.poolSize,
   });
+  const database = new Database({ url: databaseUrl(infrastructure.databaseUrl, infrastructure.databaseName), poolSize: definition.poolSize ?? 10 });
   try {
     const resources: CoreResources =
       infrastructure.kafkaBrokers === undefined
-        ? { logger, dataSource }
-        : { logger, dataSource, ...(await connectKafka({ brokers: infrastructure.kafkaBrokers, clientId: definition.service, logger, topics: definition.topics })) };
+        ? { logger, dataSource, database }
+        : { logger, dataSource, database, ...(await connectKafka({ brokers: infrastructure.kafkaBrokers, clientId: definition.service, logger, topics: definition.topics })) };
     return await createHttpApp(definition.rootModule(CoreModule.forRoot(resources), resources), {
       title: definition.title,
       description: definition.description,
@@ -61,6 +62,7 @@ export async function bootstrapApp(definition: AppDefinition): Promise<INestAppl
       extendDocument: definition.extendDocument,
     });
   } catch (error) {
+    await database.close();
     await dataSource.destroy();
     throw error;
   }

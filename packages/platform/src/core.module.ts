@@ -4,6 +4,7 @@ import { MessagingAdmin, type KafkaCluster } from '@payhook/messaging';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { HealthController, InfrastructureIndicators } from './health';
+import { Database } from './sql';
 
 /** Injection tokens for the resources every app opens before Nest starts. */
 export const KAFKA = Symbol('KAFKA');
@@ -11,7 +12,10 @@ export const LOGGER = Symbol('LOGGER');
 
 export interface CoreResources {
   logger: Logger;
+  /** TypeORM's: migrations, health, ad-hoc reads in tests. */
   dataSource: DataSource;
+  /** The store layer's: every statement the app runs. */
+  database: Database;
   /** Absent for an app that does not use Kafka (order-service): then /health does not check it. */
   kafka?: KafkaCluster;
   admin?: MessagingAdmin;
@@ -23,6 +27,7 @@ class ResourceCloser implements OnApplicationShutdown {
   // Runs after every module's onModuleDestroy, so workers have stopped using these.
   async onApplicationShutdown(): Promise<void> {
     await this.resources.admin?.disconnect();
+    await this.resources.database.close();
     if (this.resources.dataSource.isInitialized) await this.resources.dataSource.destroy();
   }
 }
@@ -45,11 +50,12 @@ export class CoreModule {
         InfrastructureIndicators,
         { provide: LOGGER, useValue: resources.logger },
         { provide: DataSource, useValue: resources.dataSource },
+        { provide: Database, useValue: resources.database },
         { provide: KAFKA, useValue: resources.kafka ?? null },
         { provide: MessagingAdmin, useValue: resources.admin ?? null },
         { provide: ResourceCloser, useFactory: () => new ResourceCloser(resources) },
       ],
-      exports: [LOGGER, DataSource, KAFKA, MessagingAdmin],
+      exports: [LOGGER, DataSource, Database, KAFKA, MessagingAdmin],
     };
   }
 }

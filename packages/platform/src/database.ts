@@ -44,7 +44,6 @@ export interface DatabaseOptions {
   database: string;
   entities: DataSourceOptions['entities'];
   migrations: DataSourceOptions['migrations'];
-  poolSize?: number;
 }
 
 export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
@@ -56,7 +55,8 @@ export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
     synchronize: false,
     migrationsRun: false,
     migrationsTransactionMode: 'each',
-    extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 },
+    // Migrations, /health and tests' ad-hoc reads only: the store layer has its own pool (sql.ts).
+    extra: { max: 2, connectionTimeoutMillis: 5000 },
   };
 }
 

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createParamDecorator, Inject, Injectable, type ExecutionContext } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import type { QueryRunner } from 'typeorm';
 import { ApiError } from './errors';
 import { retryOnConflict } from './conflict-retry';
+import { Database, statement, type Sql } from './sql';
 
 /** The request's Idempotency-Key header (undefined without one), for every mutating route. */
 export const IdempotencyKey = createParamDecorator((_data: unknown, context: ExecutionContext): string | undefined => {
@@ -32,6 +33,29 @@ export interface StoredResponse<T> {
   replayed: boolean;
 }
 
+const INSERT_KEY = statement(
+  'idempotency.insert',
+  'INSERT INTO idempotency_keys (key, request_hash) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key',
+);
+const READ_KEY = statement('idempotency.read', 'SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE key = $1');
+/** Claims a new key, or one abandoned by a crash ($3 seconds without an answer). */
+const CLAIM_KEY = statement(
+  'idempotency.claim',
+  `INSERT INTO idempotency_keys (key, request_hash) VALUES ($1, $2)
+   ON CONFLICT (key) DO UPDATE SET created_at = now()
+     WHERE idempotency_keys.response_status IS NULL AND idempotency_keys.request_hash = EXCLUDED.request_hash
+       AND idempotency_keys.created_at < now() - $3 * interval '1 second'
+   RETURNING key`,
+);
+const RELEASE_KEY = statement('idempotency.release', 'DELETE FROM idempotency_keys WHERE key = $1 AND response_status IS NULL');
+const STORE_ANSWER = statement('idempotency.store', 'UPDATE idempotency_keys SET response_status = $2, response_body = $3 WHERE key = $1');
+
+interface KeyRow {
+  request_hash: string;
+  response_status: number | null;
+  response_body: unknown;
+}
+
 /** A stable hash of a JSON value: key order does not matter. */
 export function requestHash(value: unknown): string {
   const canonical = (v: unknown): unknown =>
@@ -51,34 +75,28 @@ export function requestHash(value: unknown): string {
  */
 @Injectable()
 export class IdempotencyKeys {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(@Inject(Database) private readonly database: Database) {}
 
   async run<T>(
     key: string | undefined,
     request: unknown,
-    work: (manager: EntityManager) => Promise<{ status: number; body: T }>,
+    work: (tx: Sql) => Promise<{ status: number; body: T }>,
   ): Promise<StoredResponse<T>> {
     if (key === undefined) {
-      return { ...(await retryOnConflict(() => this.dataSource.transaction(work))), replayed: false };
+      return { ...(await retryOnConflict(() => this.database.transaction(work))), replayed: false };
     }
     const hash = this.checkedHash(key, request);
-    return retryOnConflict(() => this.dataSource.transaction(async (manager) => {
-      const inserted: unknown[] = await manager.query(
-        'INSERT INTO idempotency_keys (key, request_hash) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key',
-        [key, hash],
-      );
-      if (inserted.length === 0) {
-        const [previous] = await manager.query(
-          'SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE key = $1',
-          [key],
-        );
+    return retryOnConflict(() => this.database.transaction(async (tx) => {
+      const inserted = await tx.row(INSERT_KEY, [key, hash]);
+      if (!inserted) {
+        const previous = (await tx.row<KeyRow>(READ_KEY, [key])) as KeyRow;
         if (previous.request_hash !== hash) {
           throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');
         }
-        return { status: previous.response_status, body: previous.response_body as T, replayed: true };
+        return { status: previous.response_status as number, body: previous.response_body as T, replayed: true };
       }
-      const result = await work(manager);
-      await this.store(manager, key, result);
+      const result = await work(tx);
+      await this.store(tx, key, result);
       return { ...result, replayed: false };
     }));
   }
@@ -93,9 +111,9 @@ export class IdempotencyKeys {
     key: string | undefined,
     request: Record<string, unknown>,
     status: number,
-    work: (manager: EntityManager) => Promise<T>,
+    work: (tx: Sql) => Promise<T>,
   ): Promise<T> {
-    const result = await this.run(key, request, async (manager) => ({ status, body: await work(manager) }));
+    const result = await this.run(key, request, async (tx) => ({ status, body: await work(tx) }));
     response.status(result.status);
     if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
     return result.body;
@@ -120,16 +138,9 @@ export class IdempotencyKeys {
       return work();
     }
     const hash = this.checkedHash(key, request);
-    const claimed: unknown[] = await this.dataSource.query(
-      `INSERT INTO idempotency_keys (key, request_hash) VALUES ($1, $2)
-       ON CONFLICT (key) DO UPDATE SET created_at = now()
-         WHERE idempotency_keys.response_status IS NULL AND idempotency_keys.request_hash = EXCLUDED.request_hash
-           AND idempotency_keys.created_at < now() - $3 * interval '1 second'
-       RETURNING key`,
-      [key, hash, ABANDONED_AFTER_SECONDS],
-    );
-    if (claimed.length === 0) {
-      const [previous] = await this.dataSource.query('SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE key = $1', [key]);
+    const claimed = await this.database.row(CLAIM_KEY, [key, hash, ABANDONED_AFTER_SECONDS]);
+    if (!claimed) {
+      const previous = await this.database.row<KeyRow>(READ_KEY, [key]);
       if (previous && previous.request_hash !== hash) {
         throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');
       }
@@ -144,10 +155,10 @@ export class IdempotencyKeys {
     try {
       body = await work();
     } catch (error) {
-      await this.dataSource.query('DELETE FROM idempotency_keys WHERE key = $1 AND response_status IS NULL', [key]);
+      await this.database.count(RELEASE_KEY, [key]);
       throw error;
     }
-    await this.store(this.dataSource.manager, key, { status, body });
+    await this.store(this.database, key, { status, body });
     response.status(status);
     return body;
   }
@@ -159,11 +170,7 @@ export class IdempotencyKeys {
     return requestHash(request);
   }
 
-  private async store(manager: EntityManager, key: string, result: { status: number; body: unknown }): Promise<void> {
-    await manager.query('UPDATE idempotency_keys SET response_status = $2, response_body = $3 WHERE key = $1', [
-      key,
-      result.status,
-      result.body === undefined ? null : JSON.stringify(result.body),
-    ]);
+  private async store(sql: Sql, key: string, result: { status: number; body: unknown }): Promise<void> {
+    await sql.count(STORE_ANSWER, [key, result.status, result.body === undefined ? null : JSON.stringify(result.body)]);
   }
 }

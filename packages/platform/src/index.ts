@@ -20,3 +20,4 @@ export * from './retention';
 export * from './bytes';
 export * from './quarantine';
 export * from './openapi';
+export * from './sql';

@@ -1,12 +1,13 @@
 import { Controller, Get, Inject, Injectable, UseGuards, type Type } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Logger } from 'pino';
-import { DataSource, type EntityManager, type MigrationInterface, type QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { z } from 'zod';
 import { BearerAuthGuard } from './auth';
 import { readableBytes, storableText } from './bytes';
 import { LOGGER } from './core.module';
 import { ApiErrors, ZodQuery } from './openapi';
+import { Database, statement, type Sql } from './sql';
 
 /** Quarantined records are kept this long, then pruned (at the next quarantine). */
 export const QUARANTINE_RETENTION_DAYS = 30;
@@ -65,34 +66,40 @@ const listQuery = z
   })
   .strict();
 
+const SET_ASIDE = statement(
+  'quarantine.insert',
+  `INSERT INTO quarantine (worker, record_id, reason, payload) VALUES ($1, $2, $3, $4)
+   ON CONFLICT (worker, record_id) DO NOTHING RETURNING id`,
+);
+const PRUNE = statement('quarantine.prune', `DELETE FROM quarantine WHERE quarantined_at < now() - $1 * interval '1 day'`);
+const LIST = statement(
+  'quarantine.list',
+  `SELECT id, worker, record_id, reason, payload, quarantined_at FROM quarantine
+   WHERE ($1::text IS NULL OR worker = $1) ORDER BY id DESC LIMIT $2`,
+);
+
 /** Sets records aside (logged once per record) and lists them for the API. */
 @Injectable()
 export class Quarantine {
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(Database) private readonly database: Database,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   /** Inside the caller's transaction when given one, so the record leaves its queue in the same commit. */
-  async setAside(record: QuarantinedRecord, manager: EntityManager = this.dataSource.manager): Promise<void> {
+  async setAside(record: QuarantinedRecord, sql: Sql = this.database): Promise<void> {
     const payload = record.payload === undefined || record.payload === null ? null : Buffer.from(record.payload);
-    const inserted: unknown[] = await manager.query(
-      `INSERT INTO quarantine (worker, record_id, reason, payload) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (worker, record_id) DO NOTHING RETURNING id`,
-      [record.worker, storableText(record.recordId).slice(0, 500), storableText(record.reason), payload],
-    );
-    if (inserted.length === 0) return;
+    const inserted = await sql.row(SET_ASIDE, [record.worker, storableText(record.recordId).slice(0, 500), storableText(record.reason), payload]);
+    if (!inserted) return;
     this.logger.error({ worker: record.worker, recordId: record.recordId, reason: record.reason }, 'record quarantined');
-    await manager.query(`DELETE FROM quarantine WHERE quarantined_at < now() - $1 * interval '1 day'`, [QUARANTINE_RETENTION_DAYS]);
+    await sql.count(PRUNE, [QUARANTINE_RETENTION_DAYS]);
   }
 
   async list(query: z.infer<typeof listQuery>): Promise<QuarantineEntry[]> {
-    const rows: Array<{ id: string; worker: string; record_id: string; reason: string; payload: Buffer | null; quarantined_at: Date }> =
-      await this.dataSource.query(
-        `SELECT id, worker, record_id, reason, payload, quarantined_at FROM quarantine
-         WHERE ($1::text IS NULL OR worker = $1) ORDER BY id DESC LIMIT $2`,
-        [query.worker ?? null, query.limit],
-      );
+    const rows = await this.database.rows<{ id: string; worker: string; record_id: string; reason: string; payload: Buffer | null; quarantined_at: Date }>(
+      LIST,
+      [query.worker ?? null, query.limit],
+    );
     return rows.map((row) => ({
       id: row.id,
       worker: row.worker,

@@ -1,7 +1,8 @@
 import type { OnApplicationBootstrap, OnModuleDestroy, Provider } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { LOGGER } from './core.module';
+import { Database, statement, type Statement } from './sql';
 import { WorkerLoop } from './worker-loop';
 
 /** Idempotency keys are answered again for this long after their request (as Stripe does). */
@@ -23,12 +24,21 @@ const BATCH = 1000;
  */
 export class RetentionLoop implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly loop: WorkerLoop;
+  private readonly sweeps: Array<{ table: string; maxAgeMs: number; prune: Statement }>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: Database,
     private readonly logger: Logger,
-    private readonly rules: RetentionRule[],
+    rules: RetentionRule[],
   ) {
+    this.sweeps = rules.map((rule) => ({
+      table: rule.table,
+      maxAgeMs: rule.maxAgeMs,
+      prune: statement(
+        `retention.${rule.table}`,
+        `DELETE FROM ${rule.table} WHERE ctid IN (SELECT ctid FROM ${rule.table} WHERE ${rule.column} < $1 LIMIT $2)`,
+      ),
+    }));
     this.loop = new WorkerLoop({ name: 'retention', logger, idleMs: 60_000, batchSize: BATCH, runOnce: () => this.sweep() });
   }
 
@@ -43,15 +53,12 @@ export class RetentionLoop implements OnApplicationBootstrap, OnModuleDestroy {
   /** One batch per rule; returns the most rows one rule removed. A rule that fails is logged and does not keep the others from their sweep. */
   async sweep(): Promise<number> {
     let most = 0;
-    for (const rule of this.rules) {
+    for (const sweep of this.sweeps) {
       try {
-        const [, removed]: [unknown, number] = await this.dataSource.query(
-          `DELETE FROM ${rule.table} WHERE ctid IN (SELECT ctid FROM ${rule.table} WHERE ${rule.column} < $1 LIMIT $2)`,
-          [new Date(Date.now() - rule.maxAgeMs), BATCH],
-        );
+        const removed = await this.database.count(sweep.prune, [new Date(Date.now() - sweep.maxAgeMs), BATCH]);
         most = Math.max(most, removed);
       } catch (error) {
-        this.logger.warn({ err: error, table: rule.table }, 'retention sweep failed; the next sweep tries again');
+        this.logger.warn({ err: error, table: sweep.table }, 'retention sweep failed; the next sweep tries again');
       }
     }
     return most;
@@ -62,8 +69,8 @@ export class RetentionLoop implements OnApplicationBootstrap, OnModuleDestroy {
 export function retentionProvider(rules: RetentionRule[]): Provider {
   return {
     provide: RetentionLoop,
-    inject: [DataSource, LOGGER],
-    useFactory: (dataSource: DataSource, logger: Logger) => new RetentionLoop(dataSource, logger, rules),
+    inject: [Database, LOGGER],
+    useFactory: (database: Database, logger: Logger) => new RetentionLoop(database, logger, rules),
   };
 }
 

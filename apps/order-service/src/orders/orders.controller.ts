@@ -27,7 +27,7 @@ export class OrdersController {
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<Order> {
-    const result = await this.idempotency.run(key, request, async (manager) => ({ status: 201, body: await this.orders.place(manager, request) }));
+    const result = await this.idempotency.run(key, request, async (tx) => ({ status: 201, body: await this.orders.place(tx, request) }));
     response.status(result.status);
     if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
     return result.body;

@@ -1,23 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiError } from '@payhook/platform';
-import { DataSource, type EntityManager } from 'typeorm';
-import { orderAmount, type LineItem, type OrderStatus } from './domain/order-state';
+import { ApiError, Database, type Sql } from '@payhook/platform';
+import { enqueuePaymentRequest } from '../store/payment-requests';
+import { findOrder, listOrders, orderHistory, placeOrder, type OrderRow } from '../store/orders';
+import { orderAmount } from './domain/order-state';
 import type { ListOrdersQuery, PlaceOrderRequest } from './order-requests';
 import type { Order, OrderChange } from './order-responses';
-
-interface OrderRow {
-  id: string;
-  status: OrderStatus;
-  amount: number;
-  currency: string;
-  items: LineItem[];
-  payment_id: string | null;
-  failure_code: string | null;
-  amount_refunded: number;
-  created_at: Date;
-  updated_at: Date;
-}
 
 function toOrder(row: OrderRow): Order {
   return {
@@ -36,25 +24,22 @@ function toOrder(row: OrderRow): Order {
 
 @Injectable()
 export class OrdersService {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(@Inject(Database) private readonly database: Database) {}
 
   /** The order and its payment request commit together: the request is never lost. */
-  async place(manager: EntityManager, request: PlaceOrderRequest): Promise<Order> {
+  async place(tx: Sql, request: PlaceOrderRequest): Promise<Order> {
     const id = `ord_${randomUUID().replace(/-/g, '')}`;
-    const [row]: OrderRow[] = await manager.query(
-      `INSERT INTO orders (id, status, items, amount, currency) VALUES ($1, 'pending_payment', $2, $3, $4) RETURNING *`,
-      [id, JSON.stringify(request.items), orderAmount(request.items), request.currency],
-    );
-    await manager.query(`INSERT INTO order_history (order_id, status, cause) VALUES ($1, 'pending_payment', 'order.placed')`, [id]);
-    await manager.query('INSERT INTO payment_requests (order_id, payment_method) VALUES ($1, $2)', [id, request.paymentMethod]);
+    // Issued together: they share a round trip.
+    const [row] = await Promise.all([
+      placeOrder(tx, { id, items: request.items, amount: orderAmount(request.items), currency: request.currency }),
+      enqueuePaymentRequest(tx, id, request.paymentMethod),
+    ]);
     return toOrder(row);
   }
 
   async get(id: string): Promise<Order & { history: OrderChange[] }> {
-    const [row]: OrderRow[] = await this.dataSource.query('SELECT * FROM orders WHERE id = $1', [id]);
+    const [row, history] = await Promise.all([findOrder(this.database, id), orderHistory(this.database, id)]);
     if (!row) throw new ApiError(404, 'order_not_found', 'No such order.');
-    const history: Array<{ status: OrderStatus; cause: string; detail: string | null; event_id: string | null; webhook_id: string | null; payment_version: number | null; at: Date }> =
-      await this.dataSource.query('SELECT status, cause, detail, event_id, webhook_id, payment_version, at FROM order_history WHERE order_id = $1 ORDER BY id', [id]);
     return {
       ...toOrder(row),
       history: history.map((h) => ({
@@ -70,10 +55,6 @@ export class OrdersService {
   }
 
   async list(query: ListOrdersQuery): Promise<Order[]> {
-    const rows: OrderRow[] = await this.dataSource.query(
-      'SELECT * FROM orders WHERE ($1::text IS NULL OR status = $1) ORDER BY created_at DESC, id DESC LIMIT $2',
-      [query.status ?? null, query.limit],
-    );
-    return rows.map(toOrder);
+    return (await listOrders(this.database, query)).map(toOrder);
   }
 }

@@ -1,17 +1,10 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { databaseUrl, LOGGER, Quarantine, runIsolated, storableText, WorkerLoop } from '@payhook/platform';
+import { Database, databaseUrl, LOGGER, Quarantine, runIsolated, storableText, WorkerLoop, type Sql } from '@payhook/platform';
 import type { Logger } from 'pino';
-import { DataSource, type EntityManager } from 'typeorm';
 import { ORDER_CONFIG, type OrderConfig } from '../config';
+import { failOrderPayment, noteOnOrder, recordPaymentIds } from '../store/orders';
+import { leaseDueRequests, removeRequests, retryRequestLater, type DueRequest } from '../store/payment-requests';
 import { judgeAnswer, type RequestOutcome } from './payment-answer';
-
-interface DueRequest {
-  order_id: string;
-  payment_method: string;
-  attempts: number;
-  amount: number;
-  currency: string;
-}
 
 interface Outcome {
   request: DueRequest;
@@ -41,7 +34,7 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
   private readonly loop: WorkerLoop;
 
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(Database) private readonly database: Database,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(ORDER_CONFIG) private readonly config: OrderConfig,
     private readonly quarantine: Quarantine,
@@ -66,16 +59,7 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
 
   async sendDue(): Promise<number> {
     // The lease is taken and committed in one statement: no lock is held while payment-service is asked.
-    const [due]: [DueRequest[], number] = await this.dataSource.query(
-      `UPDATE payment_requests r SET lease_until = now() + $2 * interval '1 millisecond'
-       FROM orders o
-       WHERE o.id = r.order_id AND r.order_id IN (
-         SELECT order_id FROM payment_requests
-         WHERE next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
-         ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-       RETURNING r.order_id, r.payment_method, r.attempts, o.amount, o.currency`,
-      [BATCH, LEASE_MS],
-    );
+    const due = await leaseDueRequests(this.database, BATCH, LEASE_MS);
     const outcomes: Outcome[] = await Promise.all(due.map(async (request) => ({ request, outcome: await this.request(request) })));
     for (const { request, outcome } of outcomes) {
       if (outcome.kind === 'invalid') await this.setAside({ request, outcome }, outcome.reason);
@@ -83,55 +67,34 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
     await runIsolated(
       outcomes.filter(({ outcome }) => outcome.kind !== 'invalid'),
       {
-        run: (batch) => this.dataSource.transaction((manager) => this.record(manager, batch)),
+        run: (batch) => this.database.transaction((tx) => this.record(tx, batch)),
         setAside: (item, reason) => this.setAside(item, `could not record the answer: ${reason}`),
       },
     );
     return due.length;
   }
 
-  private async record(manager: EntityManager, outcomes: Outcome[]): Promise<void> {
-    // The common case, a payment created, is two statements for the whole batch.
+  private async record(tx: Sql, outcomes: Outcome[]): Promise<void> {
+    // The common case, a payment created, is two statements for the whole batch, sent together.
     const created = outcomes.flatMap(({ request, outcome }) => (outcome.kind === 'created' ? [{ orderId: request.order_id, paymentId: outcome.paymentId }] : []));
-    if (created.length > 0) {
-      await manager.query('DELETE FROM payment_requests WHERE order_id = ANY($1)', [created.map((c) => c.orderId)]);
-      await manager.query(
-        `UPDATE orders o SET payment_id = COALESCE(o.payment_id, c.payment_id), updated_at = now()
-         FROM unnest($1::text[], $2::text[]) AS c (order_id, payment_id) WHERE o.id = c.order_id`,
-        [created.map((c) => c.orderId), created.map((c) => c.paymentId)],
-      );
-    }
+    const writes: Array<Promise<void>> = [removeRequests(tx, created.map((c) => c.orderId)), recordPaymentIds(tx, created)];
     for (const { request, outcome } of outcomes) {
       if (outcome.kind === 'retry') {
-        await manager.query(
-          `UPDATE payment_requests SET attempts = attempts + 1, last_error = $2, lease_until = NULL,
-             next_attempt_at = now() + $3 * interval '1 millisecond' WHERE order_id = $1`,
-          [request.order_id, storableText(outcome.error), requestBackoffMs(request.attempts + 1)],
-        );
+        writes.push(retryRequestLater(tx, request.order_id, storableText(outcome.error), requestBackoffMs(request.attempts + 1)));
       } else if (outcome.kind === 'refused') {
-        await manager.query('DELETE FROM payment_requests WHERE order_id = $1', [request.order_id]);
-        await manager.query(
-          `UPDATE orders SET status = 'payment_failed', failure_code = $2, updated_at = now() WHERE id = $1 AND status = 'pending_payment'`,
-          [request.order_id, outcome.code],
-        );
-        await manager.query(`INSERT INTO order_history (order_id, status, cause) VALUES ($1, 'payment_failed', $2)`, [
-          request.order_id,
-          `payment request refused: ${outcome.code}`,
-        ]);
+        writes.push(removeRequests(tx, [request.order_id]), failOrderPayment(tx, request.order_id, outcome.code, `payment request refused: ${outcome.code}`));
       }
     }
+    await Promise.all(writes);
   }
 
   /** The request leaves the queue; the order keeps its status and its history says why. */
   private setAside({ request, outcome }: Outcome, reason: string): Promise<void> {
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query('DELETE FROM payment_requests WHERE order_id = $1', [request.order_id]);
-      await manager.query(
-        `INSERT INTO order_history (order_id, status, cause, detail) SELECT id, status, 'payment_request_quarantined', $2 FROM orders WHERE id = $1`,
-        [request.order_id, storableText(reason)],
-      );
+    return this.database.transaction(async (tx) => {
+      await removeRequests(tx, [request.order_id]);
+      await noteOnOrder(tx, request.order_id, { cause: 'payment_request_quarantined', detail: storableText(reason) });
       const payload = outcome.kind === 'invalid' ? outcome.answer : JSON.stringify(outcome);
-      await this.quarantine.setAside({ worker: 'payment-requests', recordId: request.order_id, reason, payload }, manager);
+      await this.quarantine.setAside({ worker: 'payment-requests', recordId: request.order_id, reason, payload }, tx);
     });
   }
 

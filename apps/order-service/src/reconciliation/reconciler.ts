@@ -1,10 +1,10 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { PaymentSnapshot } from '@payhook/contracts';
-import { isTransientError, LOGGER, Quarantine, runIsolated, WorkerLoop } from '@payhook/platform';
+import { Database, isTransientError, LOGGER, Quarantine, runIsolated, WorkerLoop } from '@payhook/platform';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
 import { ORDER_CONFIG, type OrderConfig } from '../config';
 import { applyPaymentToOrder } from '../orders/payment-application';
+import { claimOrdersForReconciliation } from '../store/orders';
 import { judgeLookup, type Lookup } from './payment-lookup';
 
 const BATCH = 50;
@@ -31,7 +31,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly loop: WorkerLoop;
 
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(Database) private readonly database: Database,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(ORDER_CONFIG) private readonly config: OrderConfig,
     private readonly quarantine: Quarantine,
@@ -54,16 +54,12 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async reconcileDue(): Promise<number> {
-    const [due]: [WaitingOrder[], number] = await this.dataSource.query(
-      `UPDATE orders SET reconciled_at = now() WHERE id IN (
-         SELECT id FROM orders
-         WHERE status = 'pending_payment' AND payment_id IS NOT NULL
-           AND created_at < now() - $1 * interval '1 millisecond' AND created_at > now() - $4 * interval '1 day'
-           AND (reconciled_at IS NULL OR reconciled_at < now() - $2 * interval '1 millisecond')
-         ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-       RETURNING id, payment_id`,
-      [this.config.ORDER_RECONCILE_AFTER, this.config.ORDER_RECONCILE_EVERY, BATCH, RECONCILE_FOR_DAYS],
-    );
+    const due: WaitingOrder[] = await claimOrdersForReconciliation(this.database, {
+      afterMs: this.config.ORDER_RECONCILE_AFTER,
+      everyMs: this.config.ORDER_RECONCILE_EVERY,
+      limit: BATCH,
+      forDays: RECONCILE_FOR_DAYS,
+    });
     const lookups = await Promise.all(due.map(async (order) => ({ order, lookup: await this.lookUp(order.payment_id) })));
     const found: Array<{ order: WaitingOrder; payment: PaymentSnapshot }> = [];
     for (const { order, lookup } of lookups) {
@@ -72,10 +68,10 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     }
     await runIsolated(found, {
       run: (batch) =>
-        this.dataSource.transaction(async (manager) => {
+        this.database.transaction(async (tx) => {
           for (const { payment } of batch) {
             const detail = `payment-service reports ${payment.status} at version ${payment.version}`;
-            const outcome = await applyPaymentToOrder(manager, payment, { cause: 'reconciliation', eventId: null, webhookId: null, detail });
+            const outcome = await applyPaymentToOrder(tx, payment, { cause: 'reconciliation', eventId: null, webhookId: null, detail });
             if (outcome.result === 'applied') this.logger.info({ orderId: payment.orderId, status: outcome.status }, 'order reconciled: its webhook had not come');
           }
         }),

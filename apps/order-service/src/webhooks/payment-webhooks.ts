@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PaymentEvent } from '@payhook/contracts';
-import { ApiError, errorReason, isTransientError, Quarantine } from '@payhook/platform';
-import { DataSource } from 'typeorm';
+import { ApiError, Database, errorReason, isTransientError, Quarantine } from '@payhook/platform';
 import { applyPaymentToOrder, type ApplicationResult } from '../orders/payment-application';
+import { admitWebhook } from '../store/inbox';
+import { lockOrderForPayment } from '../store/orders';
 
 export type WebhookResult = ApplicationResult | { result: 'duplicate' } | { result: 'quarantined'; reason: string };
 
@@ -17,7 +18,7 @@ export type WebhookResult = ApplicationResult | { result: 'duplicate' } | { resu
 @Injectable()
 export class PaymentWebhooks {
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(Database) private readonly database: Database,
     private readonly quarantine: Quarantine,
   ) {}
 
@@ -37,15 +38,14 @@ export class PaymentWebhooks {
 
   private applyOnce(webhookId: string, event: PaymentEvent): Promise<WebhookResult> {
     const payment = event.data.object;
-    return this.dataSource.transaction(async (manager) => {
-      // xmax = 0 only on a fresh insert; a copy bumps the counter (and waits for the first's commit).
-      const [{ fresh }]: Array<{ fresh: boolean }> = await manager.query(
-        `INSERT INTO inbox (webhook_id, event_id) VALUES ($1, $2)
-         ON CONFLICT (webhook_id) DO UPDATE SET duplicates = inbox.duplicates + 1 RETURNING (xmax = 0) AS fresh`,
-        [webhookId, event.id],
-      );
-      if (!fresh) return { result: 'duplicate' };
-      return applyPaymentToOrder(manager, payment, { cause: event.type, eventId: event.id, webhookId });
+    return this.database.transaction(async (tx) => {
+      // The inbox row and the order's lock are asked for together (one round trip); a copy
+      // waits on the first's inbox row, then takes the lock for nothing and changes nothing.
+      const admitted = admitWebhook(tx, webhookId, event.id);
+      const locked = lockOrderForPayment(tx, payment.orderId);
+      locked.catch(() => undefined); // its failure is the admission's, reported there
+      if (!(await admitted)) return { result: 'duplicate' };
+      return applyPaymentToOrder(tx, payment, { cause: event.type, eventId: event.id, webhookId }, locked);
     });
   }
 }

@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { PAYMENT_EVENT_TYPES } from '@payhook/contracts';
-import { LOGGER, WorkerLoop } from '@payhook/platform';
+import { Database, LOGGER, WorkerLoop } from '@payhook/platform';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
 import { ORDER_CONFIG, type OrderConfig } from '../config';
+import { readRegistration, rotateSecret, saveRegistration } from '../store/webhook-registration';
 import { WebhookSecrets } from './webhook-secrets';
 
 /**
@@ -17,7 +17,7 @@ export class WebhookRegistration implements OnApplicationBootstrap, OnModuleDest
   private registered = false;
 
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(Database) private readonly database: Database,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(ORDER_CONFIG) private readonly config: OrderConfig,
     private readonly secrets: WebhookSecrets,
@@ -43,7 +43,7 @@ export class WebhookRegistration implements OnApplicationBootstrap, OnModuleDest
   }
 
   async ensureRegistered(): Promise<string> {
-    const [existing]: Array<{ endpoint_id: string; url: string }> = await this.dataSource.query('SELECT endpoint_id, url FROM webhook_registration');
+    const existing = await readRegistration(this.database);
     if (existing && existing.url === this.config.ORDER_WEBHOOK_URL) {
       const response = await this.dispatcher('GET', `/v1/endpoints/${existing.endpoint_id}`);
       if (response.status === 200) {
@@ -59,11 +59,7 @@ export class WebhookRegistration implements OnApplicationBootstrap, OnModuleDest
       description: 'order-service: payment webhooks',
     });
     if (created.status !== 201) throw new Error(`dispatcher refused the registration: ${created.status} ${JSON.stringify(created.body)}`);
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query('DELETE FROM webhook_registration');
-      await manager.query('INSERT INTO webhook_registration (endpoint_id, url) VALUES ($1, $2)', [created.body.id, this.config.ORDER_WEBHOOK_URL]);
-      await manager.query('INSERT INTO webhook_secrets (secret) VALUES ($1)', [created.body.secret]);
-    });
+    await this.database.transaction((tx) => saveRegistration(tx, created.body.id, this.config.ORDER_WEBHOOK_URL, created.body.secret));
     this.secrets.forget();
     this.registered = true;
     this.logger.info({ endpointId: created.body.id, url: this.config.ORDER_WEBHOOK_URL }, 'registered the webhook endpoint with the dispatcher');
@@ -78,10 +74,7 @@ export class WebhookRegistration implements OnApplicationBootstrap, OnModuleDest
     const endpointId = await this.ensureRegistered();
     const rotated = await this.dispatcher('POST', `/v1/endpoints/${endpointId}/secret/rotate`);
     if (rotated.status !== 200) throw new Error(`dispatcher refused the rotation: ${rotated.status}`);
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query('UPDATE webhook_secrets SET expires_at = $1 WHERE expires_at IS NULL', [rotated.body.previousSecretExpiresAt]);
-      await manager.query('INSERT INTO webhook_secrets (secret) VALUES ($1)', [rotated.body.secret]);
-    });
+    await this.database.transaction((tx) => rotateSecret(tx, rotated.body.secret, rotated.body.previousSecretExpiresAt));
     this.secrets.forget();
     return { endpointId, previousSecretExpiresAt: rotated.body.previousSecretExpiresAt };
   }

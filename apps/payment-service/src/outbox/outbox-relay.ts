@@ -1,21 +1,13 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { chunkBySize, isRecordRefused, MessageProducer, messageSize, type KafkaCluster, type OutgoingMessage } from '@payhook/messaging';
-import { databaseUrl, KAFKA, LOGGER, Quarantine, runIsolated, WorkerLoop } from '@payhook/platform';
+import { Database, databaseUrl, KAFKA, LOGGER, Quarantine, runIsolated, statement, WorkerLoop } from '@payhook/platform';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
 import { PAYMENT_CONFIG, type PaymentConfig } from '../config';
+import { oldestInOutbox, removeFromOutbox, type OutboxRow } from '../store/outbox';
 
 /** Only one relay publishes at a time, so per-payment order holds with several instances. */
 const RELAY_LOCK = 7_460_101;
-
-interface OutboxRow {
-  id: string;
-  topic: string;
-  message_key: string;
-  event_id: string;
-  event_type: string;
-  payload: unknown;
-}
+const TAKE_RELAY_LOCK = statement('outbox-relay.lock', 'SELECT pg_try_advisory_xact_lock($1) AS locked');
 
 type Outgoing = OutgoingMessage & { row: OutboxRow };
 
@@ -35,7 +27,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly loop: WorkerLoop;
 
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(Database) private readonly database: Database,
     @Inject(KAFKA) kafka: KafkaCluster,
     @Inject(LOGGER) logger: Logger,
     @Inject(PAYMENT_CONFIG) private readonly config: PaymentConfig,
@@ -63,22 +55,18 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async publishBatch(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK]);
-      if (!locked) return 0;
-      const rows: OutboxRow[] = await manager.query(
-        'SELECT id, topic, message_key, event_id, event_type, payload FROM outbox ORDER BY id LIMIT $1',
-        [this.config.OUTBOX_BATCH_SIZE],
-      );
-      if (rows.length === 0) return 0;
+    return this.database.transaction(async (tx) => {
+      // Sent together: the read is wasted only while another instance holds the lock.
+      const [lock, rows] = await Promise.all([tx.row<{ locked: boolean }>(TAKE_RELAY_LOCK, [RELAY_LOCK]), oldestInOutbox(tx, this.config.OUTBOX_BATCH_SIZE)]);
+      if (!lock?.locked || rows.length === 0) return 0;
       const messages: Outgoing[] = rows.map((row) => ({
         row,
         key: row.message_key,
-        value: JSON.stringify(row.payload),
+        value: row.payload,
         headers: { 'event-id': row.event_id, 'event-type': row.event_type },
       }));
       const setAside = (message: Outgoing, reason: string) =>
-        this.quarantine.setAside({ worker: 'outbox-relay', recordId: message.row.event_id, reason, payload: message.value }, manager);
+        this.quarantine.setAside({ worker: 'outbox-relay', recordId: message.row.event_id, reason, payload: message.value }, tx);
       const maxBytes = this.config.KAFKA_MAX_MESSAGE_BYTES;
       const fitting: Outgoing[] = [];
       for (const message of messages) {
@@ -87,7 +75,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         else await setAside(message, `the event takes ${size} bytes, over KAFKA_MAX_MESSAGE_BYTES=${maxBytes}`);
       }
       await runIsolated(fitting, { run: (batch) => this.send(batch), setAside, isTransient: (error) => !isRecordRefused(error) });
-      await manager.query('DELETE FROM outbox WHERE id = ANY($1)', [rows.map((r) => r.id)]);
+      await removeFromOutbox(tx, rows.map((r) => r.id));
       return rows.length;
     });
   }

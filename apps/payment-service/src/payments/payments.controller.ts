@@ -1,8 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { paymentSnapshotSchema, type PaymentSnapshot } from '@payhook/contracts';
-import { ApiErrors, BearerAuthGuard, IdempotencyKey, IdempotencyKeys, ZodBody, ZodQuery } from '@payhook/platform';
-import type { EntityManager } from 'typeorm';
+import { ApiErrors, BearerAuthGuard, IdempotencyKey, IdempotencyKeys, ZodBody, ZodQuery, type Sql } from '@payhook/platform';
 import type { Response } from 'express';
 import { z } from 'zod';
 import {
@@ -38,7 +37,7 @@ export class PaymentsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<PaymentSnapshot> {
     // The body alone identifies a creation, so keys stored before routes were named still replay.
-    return this.idempotency.respond(response, key, request, 201, (manager) => this.payments.create(manager, request));
+    return this.idempotency.respond(response, key, request, 201, (tx) => this.payments.create(tx, request));
   }
 
   @Get()
@@ -77,7 +76,7 @@ export class PaymentsController {
     @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.command(response, key, { route: 'capture', id, body }, (manager) => this.payments.capture(manager, id, body.amount));
+    return this.command(response, key, { route: 'capture', id, body }, (tx) => this.payments.capture(tx, id, body.amount));
   }
 
   @Post(':id/cancel')
@@ -92,7 +91,7 @@ export class PaymentsController {
     @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.command(response, key, { route: 'cancel', id, body }, (manager) => this.payments.cancel(manager, id));
+    return this.command(response, key, { route: 'cancel', id, body }, (tx) => this.payments.cancel(tx, id));
   }
 
   @Post(':id/refunds')
@@ -107,7 +106,7 @@ export class PaymentsController {
     @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.command(response, key, { route: 'refund', id, body }, (manager) => this.payments.refund(manager, id, body.amount));
+    return this.command(response, key, { route: 'refund', id, body }, (tx) => this.payments.refund(tx, id, body.amount));
   }
 
   /** A command with its Idempotency-Key, run again when it lost a race on the payment's stream. */
@@ -115,7 +114,7 @@ export class PaymentsController {
     response: Response,
     key: string | undefined,
     request: Record<string, unknown>,
-    work: (manager: EntityManager) => Promise<PaymentSnapshot>,
+    work: (tx: Sql) => Promise<PaymentSnapshot>,
   ): Promise<PaymentSnapshot> {
     return this.payments.retryingConflicts(() => this.idempotency.respond(response, key, request, 200, work));
   }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { PaymentSnapshot } from '@payhook/contracts';
-import { ApiError } from '@payhook/platform';
-import { DataSource, type EntityManager } from 'typeorm';
+import { ApiError, Database, type Sql } from '@payhook/platform';
 import { ConcurrencyError, EventStore, type LoadedStream, type StoredEvent } from '../event-store/event-store';
 import { ProcessingScheduler } from '../processing/processing-scheduler';
+import { streamsOfOrder } from '../store/events';
 import { decide, PaymentRuleError } from './domain/decider';
 import { toSnapshot, type PaymentCommand } from './domain/payment';
 import type { CreatePaymentRequest } from './payment-requests';
@@ -27,18 +27,17 @@ function snapshotOf(stream: LoadedStream): PaymentSnapshot {
 @Injectable()
 export class PaymentsService {
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(Database) private readonly database: Database,
     private readonly store: EventStore,
     private readonly scheduler: ProcessingScheduler,
   ) {}
 
   /** Creates a payment inside the caller's transaction (the idempotency key shares it). */
-  async create(manager: EntityManager, request: CreatePaymentRequest): Promise<PaymentSnapshot> {
+  async create(tx: Sql, request: CreatePaymentRequest): Promise<PaymentSnapshot> {
     const paymentId = `pay_${randomUUID().replace(/-/g, '')}`;
     const stream: LoadedStream = { state: null, version: 0, events: [] };
     const events = this.decideOrThrow({ type: 'create', data: { paymentId, ...request } }, stream);
-    const appended = await this.store.append(manager, stream, events);
-    await this.scheduler.schedule(manager, paymentId);
+    const [appended] = await Promise.all([this.store.append(tx, stream, events), this.scheduler.schedule(tx, paymentId)]);
     return snapshotOf(appended);
   }
 
@@ -53,29 +52,26 @@ export class PaymentsService {
   }
 
   async listByOrder(orderId: string): Promise<PaymentSnapshot[]> {
-    const rows: Array<{ stream_id: string }> = await this.dataSource.query(
-      "SELECT stream_id FROM events WHERE type = 'payment.created' AND data->>'orderId' = $1 ORDER BY global_position",
-      [orderId],
-    );
-    return Promise.all(rows.map((r) => this.get(r.stream_id)));
+    const streamIds = await streamsOfOrder(this.database, orderId);
+    return Promise.all(streamIds.map((streamId) => this.get(streamId)));
   }
 
-  capture(manager: EntityManager, paymentId: string, amount?: number): Promise<PaymentSnapshot> {
-    return this.handle(manager, paymentId, { type: 'capture', amount });
+  capture(tx: Sql, paymentId: string, amount?: number): Promise<PaymentSnapshot> {
+    return this.handle(tx, paymentId, { type: 'capture', amount });
   }
 
-  cancel(manager: EntityManager, paymentId: string): Promise<PaymentSnapshot> {
-    return this.handle(manager, paymentId, { type: 'cancel' });
+  cancel(tx: Sql, paymentId: string): Promise<PaymentSnapshot> {
+    return this.handle(tx, paymentId, { type: 'cancel' });
   }
 
-  refund(manager: EntityManager, paymentId: string, amount?: number): Promise<PaymentSnapshot> {
-    return this.handle(manager, paymentId, { type: 'refund', refundId: `re_${randomUUID().replace(/-/g, '')}`, amount });
+  refund(tx: Sql, paymentId: string, amount?: number): Promise<PaymentSnapshot> {
+    return this.handle(tx, paymentId, { type: 'refund', refundId: `re_${randomUUID().replace(/-/g, '')}`, amount });
   }
 
   /** Runs a command on one payment inside the caller's transaction (its idempotency key shares it). */
-  async handle(manager: EntityManager, paymentId: string, command: PaymentCommand): Promise<PaymentSnapshot> {
-    const stream = await this.store.load(paymentId, manager);
-    return snapshotOf(await this.store.append(manager, stream, this.decideOrThrow(command, stream)));
+  async handle(tx: Sql, paymentId: string, command: PaymentCommand): Promise<PaymentSnapshot> {
+    const stream = await this.store.load(paymentId, tx);
+    return snapshotOf(await this.store.append(tx, stream, this.decideOrThrow(command, stream)));
   }
 
   /** Runs work again when it lost a race on a stream (another writer appended first); 409 if it keeps losing. */

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { Sql } from '@payhook/platform';
 import { PAYMENT_CONFIG } from '../config';
+import { scheduleProcessing } from '../store/processing-jobs';
 import type { PaymentConfig } from '../config';
 
 type Wake = () => void;
@@ -19,12 +20,9 @@ export class ProcessingScheduler {
     this.wake = wake;
   }
 
-  async schedule(manager: EntityManager, paymentId: string): Promise<void> {
+  async schedule(tx: Sql, paymentId: string): Promise<void> {
     const delayMs = this.config.PAYMENT_PROCESSING_DELAY_MS;
-    await manager.query(
-      "INSERT INTO processing_jobs (payment_id, due_at) VALUES ($1, now() + $2 * interval '1 millisecond')",
-      [paymentId, delayMs],
-    );
+    await scheduleProcessing(tx, paymentId, delayMs);
     setTimeout(() => this.wake(), delayMs + 5).unref();
   }
 }

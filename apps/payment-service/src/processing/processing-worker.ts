@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { isTransientError, LOGGER, Quarantine, runIsolated, WorkerLoop } from '@payhook/platform';
+import { Database, isTransientError, LOGGER, Quarantine, runIsolated, WorkerLoop } from '@payhook/platform';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
 import { ConcurrencyError, EventStore } from '../event-store/event-store';
+import { dueProcessing, finishProcessing, lockDueProcessing } from '../store/processing-jobs';
 import { decide } from '../payments/domain/decider';
 import { ProcessingScheduler } from './processing-scheduler';
 
@@ -20,7 +20,7 @@ export class ProcessingWorker implements OnApplicationBootstrap, OnModuleDestroy
   private readonly loop: WorkerLoop;
 
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(Database) private readonly database: Database,
     @Inject(LOGGER) logger: Logger,
     private readonly store: EventStore,
     private readonly quarantine: Quarantine,
@@ -39,19 +39,17 @@ export class ProcessingWorker implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   async runOnce(): Promise<number> {
-    const due: Array<{ payment_id: string }> = await this.dataSource.query(
-      `SELECT payment_id FROM processing_jobs WHERE due_at <= now() ORDER BY due_at LIMIT ${BATCH}`,
-    );
+    const due = await dueProcessing(this.database, BATCH);
     await runIsolated(
-      due.map((job) => job.payment_id),
+      due,
       {
         run: (paymentIds) => this.process(paymentIds),
         // A capture or cancel that won the race: the next run sees the new state.
         isTransient: (error) => error instanceof ConcurrencyError || isTransientError(error),
         setAside: (paymentId, reason) =>
-          this.dataSource.transaction(async (manager) => {
-            await manager.query('DELETE FROM processing_jobs WHERE payment_id = $1', [paymentId]);
-            await this.quarantine.setAside({ worker: 'processing', recordId: paymentId, reason }, manager);
+          this.database.transaction(async (tx) => {
+            await finishProcessing(tx, [paymentId]);
+            await this.quarantine.setAside({ worker: 'processing', recordId: paymentId, reason }, tx);
           }),
       },
     );
@@ -60,19 +58,14 @@ export class ProcessingWorker implements OnApplicationBootstrap, OnModuleDestroy
 
   /** One transaction for the jobs still due and not held by another instance. */
   private process(paymentIds: string[]): Promise<void> {
-    return this.dataSource.transaction(async (manager) => {
-      const jobs: Array<{ payment_id: string }> = await manager.query(
-        `SELECT payment_id FROM processing_jobs WHERE payment_id = ANY($1) AND due_at <= now()
-         ORDER BY due_at FOR UPDATE SKIP LOCKED`,
-        [paymentIds],
-      );
-      for (const { payment_id } of jobs) {
-        const stream = await this.store.load(payment_id, manager);
-        await this.store.append(manager, stream, decide({ type: 'complete_processing' }, stream.state));
-      }
-      if (jobs.length) {
-        await manager.query('DELETE FROM processing_jobs WHERE payment_id = ANY($1)', [jobs.map((j) => j.payment_id)]);
-      }
+    return this.database.transaction(async (tx) => {
+      const jobs = await lockDueProcessing(tx, paymentIds);
+      // Streams are loaded together, then appended together: a round trip each, not one per payment.
+      const streams = await Promise.all(jobs.map((paymentId) => this.store.load(paymentId, tx)));
+      await Promise.all([
+        ...streams.map((stream) => this.store.append(tx, stream, decide({ type: 'complete_processing' }, stream.state))),
+        finishProcessing(tx, jobs),
+      ]);
     });
   }
 }

@@ -45,7 +45,7 @@ export class DeliveriesController {
     @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const delivery = await this.idempotency.respond(response, key, { route: 'retry', id, body }, 202, (manager) => this.deliveries.retry(manager, id));
+    const delivery = await this.idempotency.respond(response, key, { route: 'retry', id, body }, 202, (tx) => this.deliveries.retry(tx, id));
     this.deliveries.wake();
     return delivery;
   }
@@ -62,7 +62,7 @@ export class DeliveriesController {
     @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const result = await this.idempotency.respond(response, key, { route: 'recover', id, request }, 202, (manager) => this.deliveries.recover(manager, id, request));
+    const result = await this.idempotency.respond(response, key, { route: 'recover', id, request }, 202, (tx) => this.deliveries.recover(tx, id, request));
     if (result.recovered > 0) this.deliveries.wake();
     return result;
   }

@@ -1,78 +1,24 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { databaseUrl, errorReason, GroupCommit, isTransientError, LOGGER, Quarantine, retryOnConflict, storableText, WorkerLoop } from '@payhook/platform';
+import { Database, databaseUrl, errorReason, GroupCommit, isTransientError, LOGGER, Quarantine, retryOnConflict, storableText, WorkerLoop } from '@payhook/platform';
 import { signedHeaders } from '@payhook/webhook-signature';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../config';
 import { disableEndpoint } from '../endpoints/endpoint-status';
+import {
+  claimDueDeliveries,
+  postponeDelivery,
+  quarantineDelivery,
+  recordFailedAttempt,
+  recordSuccessfulAttempts,
+  type ClaimedDelivery,
+  type SuccessfulAttempt,
+} from '../store/deliveries';
+import { clearEndpointsFailing, markEndpointFailing, shareLockEndpoints } from '../store/endpoints';
 import { decideOutcome, isGone, isSuccess } from './domain/retry-policy';
 import { TokenBucket } from './domain/token-bucket';
 import { postWebhook, type SendResult } from './http-sender';
 
-interface Success {
-  id: string;
-  endpointId: string;
-  attempts: number;
-  attemptedAt: Date;
-  statusCode: number;
-  durationMs: number;
-  responseBody?: Buffer;
-}
-
-interface ClaimedDelivery {
-  id: string;
-  endpoint_id: string;
-  attempts: number;
-  url: string;
-  rate_limit_per_second: number | null;
-  body: string;
-  secrets: string[];
-}
-
-/**
- * Claims due deliveries in one statement: per enabled endpoint at most `slots` rows (its
- * free concurrency, or its rate-limit tokens), so one slow or dead endpoint never fills
- * the batch; rows another worker holds are skipped, and the lease brings back the rows
- * of a worker that died. The row lock ends with the statement, before any HTTP call.
- * Only endpoints with pending deliveries are visited (a skip scan of deliveries_due), and
- * endpoints are only ever read by id (LATERAL … LIMIT 1 keeps the planner from scanning
- * them), so its cost follows the busy endpoints, not all of them.
- */
-export const CLAIM_DUE_DELIVERIES = `
-  WITH RECURSIVE busy AS (
-    (SELECT endpoint_id FROM deliveries WHERE status = 'pending' ORDER BY endpoint_id LIMIT 1)
-    UNION ALL
-    SELECT (SELECT d.endpoint_id FROM deliveries d WHERE d.status = 'pending' AND d.endpoint_id > busy.endpoint_id ORDER BY d.endpoint_id LIMIT 1)
-    FROM busy WHERE busy.endpoint_id IS NOT NULL
-  ), candidates AS (
-    SELECT d.id FROM busy
-    CROSS JOIN LATERAL (SELECT id, status FROM endpoints WHERE id = busy.endpoint_id LIMIT 1) e
-    CROSS JOIN LATERAL (
-      SELECT id, next_attempt_at FROM deliveries
-      WHERE endpoint_id = e.id AND status = 'pending' AND next_attempt_at <= now()
-        AND (lease_until IS NULL OR lease_until < now())
-      ORDER BY next_attempt_at, id
-      LIMIT GREATEST(COALESCE(($3::jsonb ->> e.id)::int, $2), 0)
-    ) d
-    WHERE e.status = 'enabled'
-    ORDER BY d.next_attempt_at, d.id
-    LIMIT $1
-  ), locked AS (
-    SELECT d.id FROM candidates c JOIN deliveries d ON d.id = c.id
-    WHERE d.status = 'pending' AND (d.lease_until IS NULL OR d.lease_until < now())
-    FOR UPDATE OF d SKIP LOCKED
-  ), claimed AS (
-    UPDATE deliveries d SET lease_until = now() + $4 * interval '1 millisecond'
-    FROM locked WHERE d.id = locked.id
-    RETURNING d.id, d.endpoint_id, d.event_id, d.attempts
-  )
-  SELECT c.id, c.endpoint_id, c.attempts, e.url, e.rate_limit_per_second, ev.body,
-    ARRAY(SELECT s.secret FROM endpoint_secrets s
-          WHERE s.endpoint_id = c.endpoint_id AND (s.expires_at IS NULL OR s.expires_at > now())
-          ORDER BY s.id DESC) AS secrets
-  FROM claimed c
-  CROSS JOIN LATERAL (SELECT url, rate_limit_per_second FROM endpoints WHERE id = c.endpoint_id LIMIT 1) e
-  CROSS JOIN LATERAL (SELECT body FROM events WHERE id = c.event_id LIMIT 1) ev`;
+type Success = SuccessfulAttempt & { endpointId: string };
 
 /** A rate-limit bucket unused this long is dropped (a fresh one is the same). */
 const BUCKET_IDLE_MS = 60_000;
@@ -97,7 +43,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly successes = new GroupCommit<Success>((batch) => this.recordSuccesses(batch));
 
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(Database) private readonly database: Database,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(DISPATCHER_CONFIG) private readonly config: DispatcherConfig,
     private readonly quarantine: Quarantine,
@@ -142,7 +88,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       else slots[endpoint] = Math.min(slots[endpoint] ?? cap, bucket.available(now));
     }
     const limit = Math.min(free, this.config.WEBHOOK_BATCH_SIZE);
-    const rows: ClaimedDelivery[] = await this.dataSource.query(CLAIM_DUE_DELIVERIES, [limit, cap, JSON.stringify(slots), this.leaseMs]);
+    const rows = await claimDueDeliveries(this.database, { limit, perEndpoint: cap, slots, leaseMs: this.leaseMs });
     this.full = rows.length === limit;
     const claimed = new Map<string, number>();
     for (const row of rows) claimed.set(row.endpoint_id, (claimed.get(row.endpoint_id) ?? 0) + 1);
@@ -177,10 +123,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Over the endpoint's rate: back in the queue, no attempt counted. */
   private async postpone(id: string, waitMs: number): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE deliveries SET lease_until = NULL, next_attempt_at = now() + $2 * interval '1 millisecond' WHERE id = $1`,
-      [id, Math.max(waitMs, 10)],
-    );
+    await postponeDelivery(this.database, id, Math.max(waitMs, 10));
   }
 
   private start(row: ClaimedDelivery): void {
@@ -237,31 +180,27 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const statusCode = result.kind === 'response' ? result.statusCode : null;
     const error = result.kind === 'error' ? storableText(result.error) : isSuccess(result) ? null : `HTTP ${result.statusCode}`;
     // The endpoint's row first, then the delivery's (endpoint-status.ts): one lock order.
-    await retryOnConflict(() => this.dataSource.transaction(async (manager) => {
-      const [[endpoint]]: [Array<{ status: string; failing_for_ms: string }>, number] = await manager.query(
-        `UPDATE endpoints SET failing_since = COALESCE(failing_since, now()) WHERE id = $1
-         RETURNING status, (extract(epoch FROM now() - failing_since) * 1000)::bigint AS failing_for_ms`,
-        [row.endpoint_id],
-      );
+    await retryOnConflict(() => this.database.transaction(async (tx) => {
+      const endpoint = await markEndpointFailing(tx, row.endpoint_id);
       // Deleted with its endpoint while the POST was in flight: nothing left to record.
       if (!endpoint) return;
       // Disabled while the POST was in flight: the next attempt waits for it to be enabled.
       const status = outcome.status === 'pending' && endpoint.status === 'disabled' ? 'held' : outcome.status;
-      await manager.query(
-        `UPDATE deliveries SET status = $2, attempts = $3, lease_until = NULL,
-           next_attempt_at = COALESCE($4, next_attempt_at), last_status_code = $5, last_error = $6, updated_at = now()
-         WHERE id = $1`,
-        [row.id, status, attempts, outcome.status === 'pending' ? new Date(outcome.nextAttemptAt) : null, statusCode, error],
-      );
-      await manager.query(
-        `INSERT INTO delivery_attempts (delivery_id, attempted_at, duration_ms, status_code, error, response_body)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
-        [row.id, attemptedAt, result.durationMs, statusCode, error, result.responseBody ?? null],
-      );
+      await recordFailedAttempt(tx, {
+        id: row.id,
+        status,
+        attempts,
+        nextAttemptAt: outcome.status === 'pending' ? new Date(outcome.nextAttemptAt) : null,
+        attemptedAt,
+        durationMs: result.durationMs,
+        statusCode,
+        error,
+        responseBody: result.responseBody,
+      });
       if (isGone(result)) {
-        await disableEndpoint(manager, row.endpoint_id, 'the receiver answered 410 Gone');
+        await disableEndpoint(tx, row.endpoint_id, 'the receiver answered 410 Gone');
       } else if (Number(endpoint.failing_for_ms) >= this.config.WEBHOOK_DISABLE_AFTER) {
-        await disableEndpoint(manager, row.endpoint_id, `no successful delivery for ${Math.round(Number(endpoint.failing_for_ms) / 3_600_000)} h`);
+        await disableEndpoint(tx, row.endpoint_id, `no successful delivery for ${Math.round(Number(endpoint.failing_for_ms) / 3_600_000)} h`);
       }
     }));
   }
@@ -279,12 +218,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const reason = `could not record the attempt: ${errorReason(error)}`;
     try {
-      await this.dataSource.transaction(async (manager) => {
-        await manager.query(
-          `UPDATE deliveries SET status = 'quarantined', last_error = $2, lease_until = NULL, updated_at = now() WHERE id = $1`,
-          [row.id, reason],
-        );
-        await this.quarantine.setAside({ worker: 'delivery-worker', recordId: row.id, reason }, manager);
+      await this.database.transaction(async (tx) => {
+        await quarantineDelivery(tx, row.id, reason);
+        await this.quarantine.setAside({ worker: 'delivery-worker', recordId: row.id, reason }, tx);
       });
     } catch (failure) {
       this.logger.error({ err: failure, deliveryId: row.id }, 'could not quarantine a delivery; the lease brings it back');
@@ -299,46 +235,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
    */
   private async recordSuccesses(batch: Success[]): Promise<void> {
     const endpointIds = [...new Set(batch.map((b) => b.endpointId))];
-    await retryOnConflict(() => this.dataSource.transaction(async (manager) => {
-      const endpoints: Array<{ id: string; failing: boolean }> = await manager.query(
-        'SELECT id, failing_since IS NOT NULL AS failing FROM endpoints WHERE id = ANY($1) ORDER BY id FOR SHARE',
-        [endpointIds],
-      );
-      await manager.query(
-        `WITH attempt AS (
-           SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::bytea[])
-             AS a (delivery_id, attempts, attempted_at, duration_ms, status_code, response_body)
-         ), delivered AS (
-           UPDATE deliveries d SET status = 'delivered', attempts = a.attempts, lease_until = NULL,
-             last_status_code = a.status_code, last_error = NULL, delivered_at = now(), updated_at = now()
-           FROM attempt a WHERE d.id = a.delivery_id
-           RETURNING d.id
-         )
-         INSERT INTO delivery_attempts (delivery_id, attempted_at, duration_ms, status_code, response_body)
-         SELECT a.delivery_id, a.attempted_at, a.duration_ms, a.status_code, a.response_body
-         FROM attempt a JOIN delivered ON delivered.id = a.delivery_id`,
-        [
-          batch.map((b) => b.id),
-          batch.map((b) => b.attempts),
-          batch.map((b) => b.attemptedAt),
-          batch.map((b) => b.durationMs),
-          batch.map((b) => b.statusCode),
-          batch.map((b) => b.responseBody ?? null),
-        ],
-      );
+    await retryOnConflict(() => this.database.transaction(async (tx) => {
+      const [endpoints] = await Promise.all([shareLockEndpoints(tx, endpointIds), recordSuccessfulAttempts(tx, batch)]);
       return endpoints.filter((e) => e.failing).map((e) => e.id);
-    })).then((failing) => this.clearFailing(failing));
-  }
-
-  /** A success ends an endpoint's failing clock; its own short transaction, one row at a time in id order. */
-  private async clearFailing(endpointIds: string[]): Promise<void> {
-    if (endpointIds.length === 0) return;
-    await retryOnConflict(() =>
-      this.dataSource.query(
-        `UPDATE endpoints SET failing_since = NULL WHERE id IN (
-           SELECT id FROM endpoints WHERE id = ANY($1) AND failing_since IS NOT NULL ORDER BY id FOR NO KEY UPDATE)`,
-        [endpointIds],
-      ),
-    );
+    })).then((failing) => clearEndpointsFailing(this.database, failing));
   }
 }

@@ -1,4 +1,6 @@
-import type { EntityManager } from 'typeorm';
+import type { Sql } from '@payhook/platform';
+import { holdPendingDeliveries, releaseHeldDeliveries } from '../store/deliveries';
+import { setEndpointDisabled, setEndpointEnabled } from '../store/endpoints';
 
 /**
  * The endpoint state machine (enabled ⇄ disabled) and what it does to deliveries; the only
@@ -7,24 +9,13 @@ import type { EntityManager } from 'typeorm';
  * deliveries) everywhere, so management calls and the workers never deadlock.
  */
 
-/** The last_error of a held delivery failed for its age. */
-export const HOLD_EXPIRED = 'held longer than WEBHOOK_HOLD_MAX_AGE while the endpoint was disabled';
-
 /**
  * Disabling an endpoint holds its pending deliveries (`held`: neither sent nor failed), so
- * nothing is lost while it is off and a dead receiver is not flooded by retries. Leases are
- * left alone: a POST in flight records its outcome (a failure stays held), and no other
- * worker claims that row again before its lease ends.
+ * nothing is lost while it is off and a dead receiver is not flooded by retries.
  */
-export async function disableEndpoint(manager: EntityManager, endpointId: string, reason: string): Promise<void> {
-  await manager.query(
-    `UPDATE endpoints SET status = 'disabled', disabled_reason = $2, updated_at = now() WHERE id = $1 AND status = 'enabled'`,
-    [endpointId, reason],
-  );
-  await manager.query(
-    `UPDATE deliveries SET status = 'held', updated_at = now() WHERE endpoint_id = $1 AND status = 'pending'`,
-    [endpointId],
-  );
+export async function disableEndpoint(tx: Sql, endpointId: string, reason: string): Promise<void> {
+  await setEndpointDisabled(tx, endpointId, reason);
+  await holdPendingDeliveries(tx, endpointId);
 }
 
 /**
@@ -33,20 +24,7 @@ export async function disableEndpoint(manager: EntityManager, endpointId: string
  * `holdMaxAgeMs` is failed instead (recover can still send it): a receiver back after
  * weeks gets what it missed through recover or the events API, not as a flood.
  */
-export async function enableEndpoint(manager: EntityManager, endpointId: string, holdMaxAgeMs: number): Promise<void> {
-  await manager.query(
-    `UPDATE endpoints SET status = 'enabled', disabled_reason = NULL, failing_since = NULL, updated_at = now()
-     WHERE id = $1 AND status = 'disabled'`,
-    [endpointId],
-  );
-  const [, released]: [unknown, number] = await manager.query(
-    `UPDATE deliveries SET
-       status = CASE WHEN created_at >= now() - $2 * interval '1 millisecond' THEN 'pending' ELSE 'failed' END,
-       last_error = CASE WHEN created_at >= now() - $2 * interval '1 millisecond' THEN last_error ELSE $3 END,
-       next_attempt_at = created_at, updated_at = now()
-     WHERE endpoint_id = $1 AND status = 'held'`,
-    [endpointId, holdMaxAgeMs, HOLD_EXPIRED],
-  );
-  // Wakes every instance's delivery worker once this commits.
-  if (released > 0) await manager.query(`SELECT pg_notify('deliveries', '')`);
+export async function enableEndpoint(tx: Sql, endpointId: string, holdMaxAgeMs: number): Promise<void> {
+  await setEndpointEnabled(tx, endpointId);
+  await releaseHeldDeliveries(tx, endpointId, holdMaxAgeMs);
 }

@@ -31,7 +31,7 @@ export class EndpointsController {
     @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.idempotency.respond(response, key, { route: 'create-endpoint', request }, 201, (manager) => this.endpoints.create(manager, request));
+    return this.idempotency.respond(response, key, { route: 'create-endpoint', request }, 201, (tx) => this.endpoints.create(tx, request));
   }
 
   @Post('webhooks/register')
@@ -74,7 +74,7 @@ export class EndpointsController {
     @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.idempotency.respond(response, key, { route: 'update-endpoint', id, request }, 200, (manager) => this.endpoints.update(manager, id, request));
+    return this.idempotency.respond(response, key, { route: 'update-endpoint', id, request }, 200, (tx) => this.endpoints.update(tx, id, request));
   }
 
   @Delete('endpoints/:id')
@@ -84,7 +84,7 @@ export class EndpointsController {
   @ApiErrors(401, 404, 409)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async remove(@Param('id') id: string, @IdempotencyKey() key: string | undefined, @Res({ passthrough: true }) response: Response): Promise<void> {
-    await this.idempotency.respond(response, key, { route: 'delete-endpoint', id }, 204, (manager) => this.endpoints.remove(manager, id));
+    await this.idempotency.respond(response, key, { route: 'delete-endpoint', id }, 204, (tx) => this.endpoints.remove(tx, id));
   }
 
   @Post('endpoints/:id/secret/rotate')
@@ -94,6 +94,6 @@ export class EndpointsController {
   @ApiErrors(401, 404, 409)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   rotate(@Param('id') id: string, @IdempotencyKey() key: string | undefined, @Res({ passthrough: true }) response: Response) {
-    return this.idempotency.respond(response, key, { route: 'rotate-secret', id }, 200, (manager) => this.endpoints.rotateSecret(manager, id));
+    return this.idempotency.respond(response, key, { route: 'rotate-secret', id }, 200, (tx) => this.endpoints.rotateSecret(tx, id));
   }
 }

@@ -1,26 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { isPaymentEventType, PAYMENT_EVENT_TYPES } from '@payhook/contracts';
-import { ApiError } from '@payhook/platform';
+import { ApiError, Database, type Sql } from '@payhook/platform';
 import { generateSecret } from '@payhook/webhook-signature';
-import { DataSource, type EntityManager } from 'typeorm';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../config';
+import {
+  createEndpoint,
+  deleteEndpoint,
+  findEndpoint,
+  listEndpoints,
+  lockEndpoint,
+  rotateEndpointSecret,
+  updateEndpoint,
+  type EndpointRow,
+} from '../store/endpoints';
 import { checkTargetUrl } from './domain/target-address';
 import type { CreateEndpointRequest, UpdateEndpointRequest } from './endpoint-requests';
 import type { Endpoint } from './endpoint-responses';
 import { disableEndpoint, enableEndpoint } from './endpoint-status';
-
-interface EndpointRow {
-  id: string;
-  url: string;
-  description: string | null;
-  event_types: string[] | null;
-  status: 'enabled' | 'disabled';
-  disabled_reason: string | null;
-  rate_limit_per_second: number | null;
-  created_at: Date;
-  updated_at: Date;
-}
 
 function toEndpoint(row: EndpointRow): Endpoint {
   return {
@@ -41,82 +38,51 @@ const notFound = () => new ApiError(404, 'endpoint_not_found', 'No such endpoint
 @Injectable()
 export class EndpointsService {
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(Database) private readonly database: Database,
     @Inject(DISPATCHER_CONFIG) private readonly config: DispatcherConfig,
   ) {}
 
-  async create(manager: EntityManager, request: CreateEndpointRequest): Promise<Endpoint & { secret: string }> {
+  async create(tx: Sql, request: CreateEndpointRequest): Promise<Endpoint & { secret: string }> {
     const url = this.checkUrl(request.url);
     const eventTypes = request.eventTypes ? this.checkEventTypes(request.eventTypes) : null;
     const id = `ep_${randomUUID().replace(/-/g, '')}`;
     const secret = request.secret ?? generateSecret();
-    const [row] = await manager.query(
-      `INSERT INTO endpoints (id, url, description, event_types, rate_limit_per_second) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-      [id, url, request.description ?? null, eventTypes, request.rateLimitPerSecond ?? null],
-    );
-    await manager.query('INSERT INTO endpoint_secrets (endpoint_id, secret) VALUES ($1, $2)', [id, secret]);
-    return { ...toEndpoint(row), secret };
+    const row = await createEndpoint(tx, { id, url, description: request.description ?? null, eventTypes, rateLimitPerSecond: request.rateLimitPerSecond ?? null, secret });
+    return { ...toEndpoint(row as EndpointRow), secret };
   }
 
   async list(): Promise<Endpoint[]> {
-    const rows: EndpointRow[] = await this.dataSource.query('SELECT * FROM endpoints ORDER BY created_at, id');
-    return rows.map(toEndpoint);
+    return (await listEndpoints(this.database)).map(toEndpoint);
   }
 
   async get(id: string): Promise<Endpoint> {
-    const [row]: EndpointRow[] = await this.dataSource.query('SELECT * FROM endpoints WHERE id = $1', [id]);
+    const row = await findEndpoint(this.database, id);
     if (!row) throw notFound();
     return toEndpoint(row);
   }
 
-  async update(manager: EntityManager, id: string, request: UpdateEndpointRequest): Promise<Endpoint> {
+  async update(tx: Sql, id: string, request: UpdateEndpointRequest): Promise<Endpoint> {
     const url = request.url === undefined ? undefined : this.checkUrl(request.url);
     const eventTypes = request.eventTypes ? this.checkEventTypes(request.eventTypes) : request.eventTypes;
     // The endpoint's lock first, then its deliveries (endpoint-status.ts).
-    const [current]: EndpointRow[] = await manager.query('SELECT * FROM endpoints WHERE id = $1 FOR NO KEY UPDATE', [id]);
+    const current = await lockEndpoint(tx, id);
     if (!current) throw notFound();
-    if (request.status === 'disabled') await disableEndpoint(manager, id, 'disabled through the API');
-    if (request.status === 'enabled') await enableEndpoint(manager, id, this.config.WEBHOOK_HOLD_MAX_AGE);
-    // UPDATE … RETURNING answers [rows, rowCount] through TypeORM.
-    const [[row]]: [EndpointRow[], number] = await manager.query(
-      `UPDATE endpoints SET
-         url = COALESCE($2, url),
-         event_types = CASE WHEN $3::boolean THEN $4::text[] ELSE event_types END,
-         description = CASE WHEN $5::boolean THEN $6 ELSE description END,
-         rate_limit_per_second = CASE WHEN $7::boolean THEN $8::integer ELSE rate_limit_per_second END,
-         updated_at = now()
-       WHERE id = $1 RETURNING *`,
-      [
-        id,
-        url ?? null,
-        eventTypes !== undefined,
-        eventTypes ?? null,
-        request.description !== undefined,
-        request.description ?? null,
-        request.rateLimitPerSecond !== undefined,
-        request.rateLimitPerSecond ?? null,
-      ],
-    );
-    return toEndpoint(row);
+    if (request.status === 'disabled') await disableEndpoint(tx, id, 'disabled through the API');
+    if (request.status === 'enabled') await enableEndpoint(tx, id, this.config.WEBHOOK_HOLD_MAX_AGE);
+    const row = await updateEndpoint(tx, id, { url, eventTypes, description: request.description, rateLimitPerSecond: request.rateLimitPerSecond });
+    return toEndpoint(row as EndpointRow);
   }
 
-  async remove(manager: EntityManager, id: string): Promise<void> {
-    const [, count] = await manager.query('DELETE FROM endpoints WHERE id = $1', [id]);
-    if (count === 0) throw notFound();
+  async remove(tx: Sql, id: string): Promise<void> {
+    if (!(await deleteEndpoint(tx, id))) throw notFound();
   }
 
   /** A new current secret; the old one keeps signing (a second signature) for the overlap window. */
-  async rotateSecret(manager: EntityManager, id: string): Promise<{ id: string; secret: string; previousSecretExpiresAt: string }> {
+  async rotateSecret(tx: Sql, id: string): Promise<{ id: string; secret: string; previousSecretExpiresAt: string }> {
     const secret = generateSecret();
     const expiresAt = new Date(Date.now() + this.config.WEBHOOK_SECRET_ROTATION_OVERLAP);
-    const [endpoint] = await manager.query('SELECT id FROM endpoints WHERE id = $1 FOR NO KEY UPDATE', [id]);
-    if (!endpoint) throw notFound();
-    await manager.query(
-      `UPDATE endpoint_secrets SET expires_at = LEAST(COALESCE(expires_at, $2), $2) WHERE endpoint_id = $1`,
-      [id, expiresAt],
-    );
-    await manager.query(`DELETE FROM endpoint_secrets WHERE endpoint_id = $1 AND expires_at <= now()`, [id]);
-    await manager.query('INSERT INTO endpoint_secrets (endpoint_id, secret) VALUES ($1, $2)', [id, secret]);
+    if (!(await lockEndpoint(tx, id))) throw notFound();
+    await rotateEndpointSecret(tx, id, secret, expiresAt);
     return { id, secret, previousSecretExpiresAt: expiresAt.toISOString() };
   }
 

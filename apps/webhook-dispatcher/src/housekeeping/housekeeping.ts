@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { LOGGER, retryOnConflict, WorkerLoop } from '@payhook/platform';
+import { Database, LOGGER, retryOnConflict, WorkerLoop } from '@payhook/platform';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../config';
-import { HOLD_EXPIRED } from '../endpoints/endpoint-status';
+import { expireHeldDeliveries, pruneDelivered } from '../store/deliveries';
+import { pruneEvents } from '../store/events';
 
 const BATCH = 1000;
 
@@ -19,7 +19,7 @@ export class Housekeeping implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly loop: WorkerLoop;
 
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(Database) private readonly database: Database,
     @Inject(LOGGER) logger: Logger,
     @Inject(DISPATCHER_CONFIG) private readonly config: DispatcherConfig,
   ) {
@@ -37,25 +37,10 @@ export class Housekeeping implements OnApplicationBootstrap, OnModuleDestroy {
   /** One batch of each; returns how many rows went, so the loop goes on while there are more. */
   async sweep(): Promise<number> {
     const cutoff = new Date(Date.now() - this.config.WEBHOOK_RETENTION);
-    const [, deliveries]: [unknown, number] = await this.dataSource.query(
-      `DELETE FROM deliveries WHERE id IN (
-         SELECT id FROM deliveries WHERE status = 'delivered' AND delivered_at < $1 LIMIT $2)`,
-      [cutoff, BATCH],
-    );
+    const deliveries = await pruneDelivered(this.database, cutoff, BATCH);
     // Races an enable over the same rows at worst: Postgres rolls one back, and it runs again.
-    const [, expired]: [unknown, number] = await retryOnConflict(() =>
-      this.dataSource.query(
-        `UPDATE deliveries SET status = 'failed', updated_at = now(), last_error = $3
-         WHERE id IN (SELECT id FROM deliveries WHERE status = 'held' AND created_at < $1 ORDER BY id LIMIT $2 FOR UPDATE)`,
-        [new Date(Date.now() - this.config.WEBHOOK_HOLD_MAX_AGE), BATCH, HOLD_EXPIRED],
-      ),
-    );
-    const [, events]: [unknown, number] = await this.dataSource.query(
-      `DELETE FROM events WHERE id IN (
-         SELECT id FROM events ev WHERE received_at < $1
-           AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = ev.id) LIMIT $2)`,
-      [cutoff, BATCH],
-    );
+    const expired = await retryOnConflict(() => expireHeldDeliveries(this.database, new Date(Date.now() - this.config.WEBHOOK_HOLD_MAX_AGE), BATCH));
+    const events = await pruneEvents(this.database, cutoff, BATCH);
     return deliveries + expired + events;
   }
 }

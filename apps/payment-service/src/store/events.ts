@@ -1,0 +1,52 @@
+import { statement, type Sql } from '@payhook/platform';
+
+/** The append-only event store: every statement on `events`. (stream_id, version) is unique: optimistic concurrency. */
+
+export interface EventRow {
+  event_id: string;
+  type: string;
+  version: number;
+  data: unknown;
+  created_at: Date;
+}
+
+export interface NewEvent {
+  streamId: string;
+  version: number;
+  eventId: string;
+  type: string;
+  data: unknown;
+  createdAt: string;
+}
+
+const LOAD = statement('events.load', 'SELECT event_id, type, version, data, created_at FROM events WHERE stream_id = $1 ORDER BY version');
+const APPEND = statement(
+  'events.append',
+  `INSERT INTO events (stream_id, version, event_id, type, data, created_at)
+   SELECT * FROM unnest($1::text[], $2::int[], $3::uuid[], $4::text[], $5::jsonb[], $6::timestamptz[])`,
+);
+const STREAMS_OF_ORDER = statement(
+  'events.streams-of-order',
+  "SELECT stream_id FROM events WHERE type = 'payment.created' AND data->>'orderId' = $1 ORDER BY global_position",
+);
+
+export function loadStream(sql: Sql, streamId: string): Promise<EventRow[]> {
+  return sql.rows<EventRow>(LOAD, [streamId]);
+}
+
+/** One statement for all of them; fails with 23505 if another writer took one of these versions first. */
+export async function appendEvents(tx: Sql, events: NewEvent[]): Promise<void> {
+  await tx.count(APPEND, [
+    events.map((e) => e.streamId),
+    events.map((e) => e.version),
+    events.map((e) => e.eventId),
+    events.map((e) => e.type),
+    events.map((e) => JSON.stringify(e.data)),
+    events.map((e) => e.createdAt),
+  ]);
+}
+
+/** The payments created for an order, oldest first. */
+export async function streamsOfOrder(sql: Sql, orderId: string): Promise<string[]> {
+  return (await sql.rows<{ stream_id: string }>(STREAMS_OF_ORDER, [orderId])).map((r) => r.stream_id);
+}

@@ -1,0 +1,29 @@
+import { statement, type Sql } from '@payhook/platform';
+
+/** Payments waiting for their processing outcome: every statement on `processing_jobs`. */
+
+const SCHEDULE = statement('processing-jobs.schedule', "INSERT INTO processing_jobs (payment_id, due_at) VALUES ($1, now() + $2 * interval '1 millisecond')");
+const DUE = statement('processing-jobs.due', 'SELECT payment_id FROM processing_jobs WHERE due_at <= now() ORDER BY due_at LIMIT $1');
+/** Those still due and not held by another instance, locked until the transaction ends. */
+const LOCK_DUE = statement(
+  'processing-jobs.lock-due',
+  `SELECT payment_id FROM processing_jobs WHERE payment_id = ANY($1) AND due_at <= now()
+   ORDER BY due_at FOR UPDATE SKIP LOCKED`,
+);
+const FINISH = statement('processing-jobs.finish', 'DELETE FROM processing_jobs WHERE payment_id = ANY($1)');
+
+export async function scheduleProcessing(tx: Sql, paymentId: string, delayMs: number): Promise<void> {
+  await tx.count(SCHEDULE, [paymentId, delayMs]);
+}
+
+export async function dueProcessing(sql: Sql, limit: number): Promise<string[]> {
+  return (await sql.rows<{ payment_id: string }>(DUE, [limit])).map((r) => r.payment_id);
+}
+
+export async function lockDueProcessing(tx: Sql, paymentIds: string[]): Promise<string[]> {
+  return (await tx.rows<{ payment_id: string }>(LOCK_DUE, [paymentIds])).map((r) => r.payment_id);
+}
+
+export async function finishProcessing(tx: Sql, paymentIds: string[]): Promise<void> {
+  if (paymentIds.length > 0) await tx.count(FINISH, [paymentIds]);
+}

@@ -1,0 +1,106 @@
+import { Pool, type PoolClient, type QueryResultRow } from 'pg';
+
+/**
+ * A named statement. Postgres parses and plans it once per connection; afterwards only its
+ * parameters travel. Every store module declares its statements with `statement`.
+ */
+export interface Statement {
+  readonly name: string;
+  readonly text: string;
+}
+
+const declared = new Map<string, string>();
+
+/** Declares a statement; a name declared twice with two texts is a bug, caught at load time. */
+export function statement(name: string, text: string): Statement {
+  const known = declared.get(name);
+  if (known !== undefined && known !== text) throw new Error(`statement "${name}" is declared twice with different text`);
+  declared.set(name, text);
+  return { name, text };
+}
+
+/** What store functions run statements on: a transaction, or the pool (each statement its own commit). */
+export interface Sql {
+  rows<R extends QueryResultRow>(statement: Statement, values?: readonly unknown[]): Promise<R[]>;
+  /** The first row, if any. */
+  row<R extends QueryResultRow>(statement: Statement, values?: readonly unknown[]): Promise<R | undefined>;
+  /** How many rows the statement changed. */
+  count(statement: Statement, values?: readonly unknown[]): Promise<number>;
+}
+
+type Queryable = Pick<PoolClient, 'query'>;
+
+class StatementRunner implements Sql {
+  constructor(private readonly target: Queryable) {}
+
+  async rows<R extends QueryResultRow>(statement: Statement, values: readonly unknown[] = []): Promise<R[]> {
+    return (await this.target.query<R>({ name: statement.name, text: statement.text, values: values as unknown[] })).rows;
+  }
+
+  async row<R extends QueryResultRow>(statement: Statement, values: readonly unknown[] = []): Promise<R | undefined> {
+    return (await this.rows<R>(statement, values))[0];
+  }
+
+  async count(statement: Statement, values: readonly unknown[] = []): Promise<number> {
+    return (await this.target.query({ name: statement.name, text: statement.text, values: values as unknown[] })).rowCount ?? 0;
+  }
+}
+
+export interface PoolOptions {
+  url: string;
+  poolSize: number;
+}
+
+/**
+ * The store layer's handle on Postgres: a pg pool in pipeline mode, so a transaction's
+ * BEGIN travels with its first statement and statements issued together share a round
+ * trip. A unit of work checks one connection out (transaction) and gives it back once.
+ */
+export class Database implements Sql {
+  private readonly pool: Pool;
+  private readonly direct: StatementRunner;
+
+  constructor(options: PoolOptions) {
+    this.pool = new Pool({ connectionString: options.url, max: options.poolSize, connectionTimeoutMillis: 5000, pipeline: true });
+    // An idle client's error (a restarted server) must not crash the process; the pool replaces it.
+    this.pool.on('error', () => undefined);
+    this.direct = new StatementRunner(this.pool);
+  }
+
+  rows<R extends QueryResultRow>(statement: Statement, values?: readonly unknown[]): Promise<R[]> {
+    return this.direct.rows<R>(statement, values);
+  }
+
+  row<R extends QueryResultRow>(statement: Statement, values?: readonly unknown[]): Promise<R | undefined> {
+    return this.direct.row<R>(statement, values);
+  }
+
+  count(statement: Statement, values?: readonly unknown[]): Promise<number> {
+    return this.direct.count(statement, values);
+  }
+
+  /** Runs `work` in one transaction on one connection; commits if it resolves, rolls back if it throws. */
+  async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      // Not awaited on its own: in pipeline mode it goes out with the first statement.
+      const begin = client.query('BEGIN');
+      begin.catch(() => undefined);
+      const result = await work(new StatementRunner(client));
+      await begin;
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+      throw error;
+    } finally {
+      // A connection that could not roll back is closed rather than reused.
+      client.release(broken);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.pool.ended) await this.pool.end();
+  }
+}
