@@ -1,0 +1,61 @@
+import { DEFAULT_DATABASE_URL, testDatabaseName, withAdminClient } from '@payhook/testkit';
+import { databaseUrl, ensureDatabase } from './database';
+import { Database, statement } from './sql';
+
+const serverUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+const name = testDatabaseName('platform_sql');
+let database: Database;
+
+const CREATE = statement('sql-spec.create', 'CREATE TABLE IF NOT EXISTS items (id int PRIMARY KEY, label text NOT NULL)');
+const INSERT = statement('sql-spec.insert', 'INSERT INTO items (id, label) VALUES ($1, $2)');
+const ALL = statement('sql-spec.all', 'SELECT id, label FROM items ORDER BY id');
+const PREPARED = statement('sql-spec.prepared', "SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name = 'sql-spec.all'");
+const BACKEND = statement('sql-spec.backend', 'SELECT pg_backend_pid() AS pid');
+
+beforeAll(async () => {
+  await ensureDatabase(serverUrl, name);
+  database = new Database({ url: databaseUrl(serverUrl, name), poolSize: 2 });
+  await database.count(CREATE);
+});
+
+afterAll(async () => {
+  await database?.close();
+  await withAdminClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+});
+
+beforeEach(() => database.transaction(async (tx) => void (await tx.rows(statement('sql-spec.clear', 'DELETE FROM items')))));
+
+it('commits a transaction whose work resolves, with its statements issued together', async () => {
+  await database.transaction((tx) => Promise.all([tx.count(INSERT, [1, 'one']), tx.count(INSERT, [2, 'two'])]));
+  expect(await database.rows(ALL)).toEqual([
+    { id: 1, label: 'one' },
+    { id: 2, label: 'two' },
+  ]);
+});
+
+it('rolls the whole transaction back when its work throws, and the connection stays usable', async () => {
+  await expect(
+    database.transaction(async (tx) => {
+      await tx.count(INSERT, [1, 'one']);
+      await tx.count(INSERT, [1, 'again']); // 23505
+    }),
+  ).rejects.toMatchObject({ code: '23505' });
+  expect(await database.rows(ALL)).toEqual([]);
+  await database.transaction((tx) => tx.count(INSERT, [3, 'three']));
+  expect(await database.rows(ALL)).toEqual([{ id: 3, label: 'three' }]);
+});
+
+it('runs a transaction on one connection, where its statements stay prepared', async () => {
+  const pids = await database.transaction(async (tx) => {
+    await tx.rows(ALL);
+    const [first, prepared, second] = await Promise.all([tx.row<{ pid: number }>(BACKEND), tx.row<{ n: number }>(PREPARED), tx.row<{ pid: number }>(BACKEND)]);
+    expect(prepared?.n).toBe(1);
+    return [first?.pid, second?.pid];
+  });
+  expect(pids[0]).toBe(pids[1]);
+});
+
+it('refuses one name for two statements', () => {
+  expect(() => statement('sql-spec.all', 'SELECT 1')).toThrow('declared twice');
+  expect(statement('sql-spec.all', ALL.text)).toEqual(ALL);
+});
