@@ -16,6 +16,7 @@ import {
 import { httpBaseline } from './baselines/http';
 import { kafkaBaseline } from './baselines/kafka';
 import { postgresBaseline } from './baselines/postgres';
+import { runDispatcherOnly, startInstantReceiver } from './load/dispatcher-only';
 import { postJson, runOpenLoop } from './load/open-loop';
 import { rampRates, sustained, type RampStep } from './load/ramp';
 import { sampleBacklog, type Backlog } from './measure/backlog';
@@ -46,7 +47,10 @@ async function main(): Promise<void> {
     basePort: 13801,
     env: { KAFKA_BROKERS: kafka.brokers, PAYMENT_PROCESSING_DELAY_MS: '0', LOG_LEVEL: 'warn' },
   });
+  const receiver = await startInstantReceiver();
   const cleanUp = async () => {
+    receiver.server.close();
+    receiver.server.closeAllConnections();
     await stack.stop();
     await cleanUpRun(runId, databaseUrl, kafka.brokers).catch(() => undefined);
   };
@@ -77,10 +81,12 @@ async function main(): Promise<void> {
       }),
       postgresCommitsPerSecond: await postgresBaseline({ databaseUrl: dbUrl.toString(), poolSize: 10, seconds: settings.baselineSeconds }),
       httpPostsPerSecond: await httpBaseline({ url: `${stack.urls['order-service']}/webhooks/payments`, concurrency: 8, seconds: settings.baselineSeconds }),
+      // The same client against a receiver that answers at once, as many at a time as the dispatcher-only phase sends.
+      instantHttpPostsPerSecond: await httpBaseline({ url: receiver.url, concurrency: settings.dispatcherEndpoints * 8, seconds: settings.baselineSeconds }),
     };
     say(
       `baselines: Kafka ${Math.round(baselines.kafkaMessagesPerSecond)} msg/s, Postgres ${Math.round(baselines.postgresCommitsPerSecond)} commits/s, ` +
-        `HTTP ${Math.round(baselines.httpPostsPerSecond)} POST/s`,
+        `HTTP ${Math.round(baselines.httpPostsPerSecond)} POST/s to order-service, ${Math.round(baselines.instantHttpPostsPerSecond)} POST/s to an instant receiver`,
     );
 
     // 2. Warm-up, then idle CPU, then the fixed-rate phase, open loop.
@@ -210,11 +216,20 @@ async function main(): Promise<void> {
       intervalMs: 500,
       description: `all ${expected.size} orders to be paid and every webhook delivered`,
     }).catch(() => undefined); // the ledger says what is missing
+    // 4. The dispatcher alone, the pipeline at rest: events already on its topic, receivers that answer at once.
+    say(`dispatcher only: ${settings.dispatcherEvents} events to ${settings.dispatcherEndpoints} instant endpoints…`);
+    const dispatcherOnly = await runDispatcherOnly(stack, {
+      brokers: kafka.brokers,
+      receiverUrl: receiver.url,
+      events: settings.dispatcherEvents,
+      endpoints: settings.dispatcherEndpoints,
+    });
+    say(`dispatcher only: ${Math.round(dispatcherOnly.webhooksPerSecond)} webhooks/s delivered`);
     const rampSteps: RampStepResult[] = await Promise.all(
       steps.map(async ({ orders: stepOrders, ...step }) => ({ ...step, ...hopReport(await followEvents(stack, stepOrders)) })),
     );
 
-    // 4. The correctness ledger over every order of the run, and the report.
+    // 5. The correctness ledger over every order of the run, and the report.
     const ledger = await collectLedger(stack, { expected, placementFailures });
     const result: BenchResult = {
       runAt: new Date().toISOString(),
@@ -230,6 +245,7 @@ async function main(): Promise<void> {
         ...fixedHops,
       },
       ramp: { steps: rampSteps, highestSustainedRate: [...steps].reverse().find((s) => s.sustained)?.targetRate ?? null },
+      dispatcherOnly,
       efficiency: { cpuMsPerOrder, idleCpuPercent, commitsPerOrder },
       refusals,
       ledger,

@@ -14,6 +14,9 @@ export interface BenchSettings {
   idleSeconds: number;
   baselineSeconds: number;
   kafkaBaselineMessages: number;
+  /** The dispatcher-only phase: events put on its topic, each delivered to this many instant endpoints. */
+  dispatcherEvents: number;
+  dispatcherEndpoints: number;
   /** Where the JSON result goes. */
   output: string;
   smoke: boolean;
@@ -30,10 +33,12 @@ const DEFAULTS = {
   idleSeconds: 30,
   baselineSeconds: 5,
   kafkaBaselineMessages: 30_000,
+  dispatcherEvents: 5000,
+  dispatcherEndpoints: 4,
 };
 
 // A few seconds in all: CI runs it to show the bench works, never to judge the figures.
-const SMOKE = { rate: 50, seconds: 3, rampStart: 25, rampStep: 25, rampMax: 50, rampStepSeconds: 2, warmupSeconds: 1, idleSeconds: 2, baselineSeconds: 1, kafkaBaselineMessages: 2000 };
+const SMOKE = { rate: 50, seconds: 3, rampStart: 25, rampStep: 25, rampMax: 50, rampStepSeconds: 2, warmupSeconds: 1, idleSeconds: 2, baselineSeconds: 1, kafkaBaselineMessages: 2000, dispatcherEvents: 200, dispatcherEndpoints: 2 };
 
 export function benchSettings(env: NodeJS.ProcessEnv, argv: string[]): BenchSettings {
   const smoke = argv.includes('--smoke') || env.BENCH_SMOKE === 'true';
@@ -56,6 +61,8 @@ export function benchSettings(env: NodeJS.ProcessEnv, argv: string[]): BenchSett
     idleSeconds: number('IDLE_SECONDS', base.idleSeconds),
     baselineSeconds: number('BASELINE_SECONDS', base.baselineSeconds),
     kafkaBaselineMessages: number('KAFKA_BASELINE_MESSAGES', base.kafkaBaselineMessages),
+    dispatcherEvents: number('DISPATCHER_EVENTS', base.dispatcherEvents),
+    dispatcherEndpoints: number('DISPATCHER_ENDPOINTS', base.dispatcherEndpoints),
     output: env.BENCH_OUTPUT ?? '.payhook/bench/result.json',
     smoke,
   };

@@ -31,7 +31,7 @@ function result(overrides: Partial<BenchResult> = {}): BenchResult {
     runAt: '2026-11-23T00:00:00Z',
     machine: { cores: 2, memoryGiB: 24, node: 'v20' },
     settings: benchSettings({}, []),
-    baselines: { kafkaMessagesPerSecond: 10_000, postgresCommitsPerSecond: 1_000, httpPostsPerSecond: 400 },
+    baselines: { kafkaMessagesPerSecond: 10_000, postgresCommitsPerSecond: 1_000, httpPostsPerSecond: 400, instantHttpPostsPerSecond: 2_000 },
     fixedRate: { offered: 200, seconds: 20, accepted: 4000, refused: 0, placementLatency: latency, ...hops },
     ramp: {
       steps: [
@@ -40,6 +40,7 @@ function result(overrides: Partial<BenchResult> = {}): BenchResult {
       ],
       highestSustainedRate: 25,
     },
+    dispatcherOnly: { events: 100, endpoints: 4, webhooks: 400, deliveryRowsPerSecond: 4_000, webhooksPerSecond: 1_000 },
     efficiency: { cpuMsPerOrder: { 'payment-service': 2, 'Kafka broker': 1 }, idleCpuPercent: { 'payment-service': 0.5 }, commitsPerOrder: 4 },
     refusals: {},
     ledger: cleanLedger,
@@ -53,7 +54,7 @@ describe('stageRatios', () => {
     expect(stageRatios(result())).toEqual([
       { stage: 'Kafka: events published+consumed', baseline: 10_000, atFixedRate: 200, atBestStep: 50 },
       { stage: 'Postgres: commits (3 databases)', baseline: 1_000, atFixedRate: 200, atBestStep: 100 },
-      { stage: 'HTTP: webhook POSTs', baseline: 400, atFixedRate: 100, atBestStep: 50 },
+      { stage: 'HTTP: webhook POSTs', baseline: 400, atFixedRate: 50, atBestStep: 25 },
     ]);
   });
 
@@ -75,7 +76,8 @@ describe('formatReport', () => {
   it('prints the hops, the ramp, the ratios, CPU with a total, and the ledger verdict', () => {
     const report = formatReport(result());
     expect(report).toContain('highest sustained rate: 25 orders/s');
-    expect(report).toMatch(/HTTP: webhook POSTs\s+400\s+100\s+0\.25\s+50\s+0\.13/);
+    expect(report).toMatch(/HTTP: webhook POSTs\s+400\s+50\s+0\.13\s+25\s+0\.06/);
+    expect(report).toMatch(/100 events × 4 instant endpoints\s+400\s+4,000\s+1,000\s+2,000\s+0\.50/);
     expect(report).toMatch(/ALL OF THE ABOVE\s+3\s/);
     expect(report).toContain('the figures stand');
   });

@@ -1,4 +1,5 @@
 import { duplicateEffects, formatLedger, lost, type Ledger } from '@payhook/testkit';
+import type { DispatcherOnlyResult } from '../load/dispatcher-only';
 import type { RampStep } from '../load/ramp';
 import type { Backlog } from '../measure/backlog';
 import { HOPS, type HopReport } from '../measure/hops';
@@ -6,8 +7,9 @@ import type { BenchSettings } from '../settings';
 import type { Summary } from '../stats/summary';
 import { latencyCells, LATENCY_HEADERS, table } from './table';
 
-// A paid order has two events and two webhooks: payment.created and payment.succeeded.
+// A paid order has two events (payment.created, payment.succeeded) and one webhook: order-service takes payment.succeeded only.
 const EVENTS_PER_ORDER = 2;
+const WEBHOOKS_PER_ORDER = 1;
 
 export interface RampStepResult extends RampStep, HopReport {
   sustained: boolean;
@@ -19,9 +21,10 @@ export interface BenchResult {
   runAt: string;
   machine: { cores: number; cpuModel?: string; memoryGiB: number; node: string };
   settings: BenchSettings;
-  baselines: { kafkaMessagesPerSecond: number; postgresCommitsPerSecond: number; httpPostsPerSecond: number };
+  baselines: { kafkaMessagesPerSecond: number; postgresCommitsPerSecond: number; httpPostsPerSecond: number; instantHttpPostsPerSecond: number };
   fixedRate: HopReport & { offered: number; seconds: number; accepted: number; refused: number; placementLatency: Summary };
   ramp: { steps: RampStepResult[]; highestSustainedRate: number | null };
+  dispatcherOnly: DispatcherOnlyResult;
   efficiency: { cpuMsPerOrder: Record<string, number>; idleCpuPercent: Record<string, number>; commitsPerOrder: number };
   /** Orders not accepted over the whole run, by HTTP status (0 = no answer). */
   refusals: Record<number, number>;
@@ -50,8 +53,8 @@ export function stageRatios(result: BenchResult): Array<{ stage: string; baselin
     {
       stage: 'HTTP: webhook POSTs',
       baseline: baselines.httpPostsPerSecond,
-      atFixedRate: fixedRate.stageRates['webhooks received'] * EVENTS_PER_ORDER,
-      atBestStep: bestOrders * EVENTS_PER_ORDER,
+      atFixedRate: fixedRate.stageRates['webhooks received'] * WEBHOOKS_PER_ORDER,
+      atBestStep: bestOrders * WEBHOOKS_PER_ORDER,
     },
   ];
 }
@@ -100,6 +103,20 @@ export function formatReport(result: BenchResult): string {
     table(
       ['stage vs its baseline', 'baseline/s', 'at fixed rate/s', 'ratio', 'at best step/s', 'ratio'],
       stageRatios(result).map((r) => [r.stage, r.baseline, r.atFixedRate, r.atFixedRate / r.baseline, r.atBestStep, r.atBestStep / r.baseline]),
+    ),
+    '',
+    table(
+      ['dispatcher only', 'webhooks', 'delivery rows/s', 'webhooks/s', 'raw client POST/s', 'ratio'],
+      [
+        [
+          `${result.dispatcherOnly.events} events × ${result.dispatcherOnly.endpoints} instant endpoints`,
+          result.dispatcherOnly.webhooks,
+          result.dispatcherOnly.deliveryRowsPerSecond,
+          result.dispatcherOnly.webhooksPerSecond,
+          result.baselines.instantHttpPostsPerSecond,
+          result.dispatcherOnly.webhooksPerSecond / result.baselines.instantHttpPostsPerSecond,
+        ],
+      ],
     ),
     '',
     table(['process', 'CPU ms per order', 'idle CPU %'], [
