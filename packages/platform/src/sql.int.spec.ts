@@ -55,6 +55,12 @@ it('runs a transaction on one connection, where its statements stay prepared', a
   expect(pids[0]).toBe(pids[1]);
 });
 
+it('commits soft state without waiting for the WAL flush when asked, and only then', async () => {
+  const SETTING = statement('sql-spec.setting', "SELECT current_setting('synchronous_commit') AS value");
+  expect(await database.transaction((tx) => tx.row<{ value: string }>(SETTING), { durable: false })).toEqual({ value: 'off' });
+  expect(await database.transaction((tx) => tx.row<{ value: string }>(SETTING))).toEqual({ value: 'on' });
+});
+
 it('refuses one name for two statements', () => {
   expect(() => statement('sql-spec.all', 'SELECT 1')).toThrow('declared twice');
   expect(statement('sql-spec.all', ALL.text)).toEqual(ALL);

@@ -79,13 +79,17 @@ export class Database implements Sql {
     return this.direct.count(statement, values);
   }
 
-  /** Runs `work` in one transaction on one connection; commits if it resolves, rolls back if it throws. */
-  async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in one transaction on one connection; commits if it resolves, rolls back if
+   * it throws. `durable: false` commits without waiting for the WAL flush: only for soft
+   * state whose loss in a server crash costs a repeat, never a loss (a lease, say).
+   */
+  async transaction<T>(work: (tx: Sql) => Promise<T>, options: { durable?: boolean } = {}): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      // Not awaited on its own: in pipeline mode it goes out with the first statement.
-      const begin = client.query('BEGIN');
+      // Not awaited on their own: in pipeline mode they go out with the first statement.
+      const begin = Promise.all([client.query('BEGIN'), ...(options.durable === false ? [client.query('SET LOCAL synchronous_commit = off')] : [])]);
       begin.catch(() => undefined);
       const result = await work(new StatementRunner(client));
       await begin;

@@ -10,6 +10,7 @@ import {
   quarantineDelivery,
   recordFailedAttempt,
   recordSuccessfulAttempts,
+  releaseLeases,
   type ClaimedDelivery,
   type SuccessfulAttempt,
 } from '../store/deliveries';
@@ -32,11 +33,20 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly sends = new Set<Promise<void>>();
   /**
-   * Endpoints whose last claim filled every slot they had, so more may be due: a freed
-   * slot claims again. Others need no claim per send (new rows come with a NOTIFY).
+   * Claimed (leased) and not sent yet, per endpoint, at most its concurrency again: a freed
+   * slot starts the next one at once instead of waiting for a claim's round trip, while an
+   * endpoint never has more than WEBHOOK_ENDPOINT_CONCURRENCY requests in flight.
+   */
+  private readonly queued = new Map<string, ClaimedDelivery[]>();
+  private queuedCount = 0;
+  /**
+   * Endpoints whose last claim filled every slot they had, so more may be due: once their
+   * queue runs low, a freed slot claims again. Others need no claim per send (new rows come with a NOTIFY).
    */
   private readonly saturated = new Set<string>();
-  /** The last claim used every free slot of this worker. */
+  /** Requests awaiting their answer (a send's recording comes after; `sends` holds both). */
+  private requests = 0;
+  /** The last claim was cut short by the worker's room, not by what was due: the next freed room claims again. */
   private full = false;
   private readonly leaseMs: number;
   /** Successful attempts, recorded many to a transaction under load. */
@@ -64,9 +74,15 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     await this.loop.start();
   }
 
-  /** Stops claiming, then waits for the sends in flight (each bounded by the timeout). */
+  /** Stops claiming, gives back what was claimed and not sent, then waits for the sends in flight (each bounded by the timeout). */
   async onModuleDestroy(): Promise<void> {
     await this.loop.stop();
+    const unsent = [...this.queued.values()].flat().map((row) => row.id);
+    this.queued.clear();
+    this.queuedCount = 0;
+    await releaseLeases(this.database, unsent).catch((error: unknown) =>
+      this.logger.warn({ err: error, deliveries: unsent.length }, 'could not give back claimed deliveries; their leases bring them back'),
+    );
     await Promise.all(this.sends);
   }
 
@@ -75,38 +91,68 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     this.loop.kick();
   }
 
+  private queuedFor(endpoint: string): number {
+    return this.queued.get(endpoint)?.length ?? 0;
+  }
+
   private async claimAndSend(): Promise<number> {
-    const free = this.config.WEBHOOK_CONCURRENCY - this.sends.size;
-    if (free <= 0) return 0;
-    const now = Date.now();
     const cap = this.config.WEBHOOK_ENDPOINT_CONCURRENCY;
+    // Held at most: twice the concurrency, half in flight and half queued.
+    const room = 2 * this.config.WEBHOOK_CONCURRENCY - this.sends.size - this.queuedCount;
+    if (room <= 0) return 0;
+    const now = Date.now();
     const slots: Record<string, number> = {};
-    for (const [endpoint, count] of this.inFlightByEndpoint) slots[endpoint] = cap - count;
+    for (const endpoint of new Set([...this.inFlightByEndpoint.keys(), ...this.queued.keys()])) {
+      slots[endpoint] = 2 * cap - (this.inFlightByEndpoint.get(endpoint) ?? 0) - this.queuedFor(endpoint);
+    }
     for (const [endpoint, bucket] of this.buckets) {
       // Bounded: a bucket idle for a minute (its endpoint quiet, deleted or unlimited) goes.
       if (bucket.isIdle(now, BUCKET_IDLE_MS)) this.buckets.delete(endpoint);
-      else slots[endpoint] = Math.min(slots[endpoint] ?? cap, bucket.available(now));
+      else slots[endpoint] = Math.min(slots[endpoint] ?? 2 * cap, bucket.available(now) - this.queuedFor(endpoint));
     }
-    const limit = Math.min(free, this.config.WEBHOOK_BATCH_SIZE);
-    const rows = await claimDueDeliveries(this.database, { limit, perEndpoint: cap, slots, leaseMs: this.leaseMs });
-    this.full = rows.length === limit;
+    const limit = Math.min(room, this.config.WEBHOOK_BATCH_SIZE);
+    // A lease is soft state: lost in a server crash, the row is claimed and sent again (at least once).
+    const rows = await this.database.transaction((tx) => claimDueDeliveries(tx, { limit, perEndpoint: 2 * cap, slots, leaseMs: this.leaseMs }), { durable: false });
+    this.full = rows.length === limit && limit < this.config.WEBHOOK_BATCH_SIZE;
     const claimed = new Map<string, number>();
-    for (const row of rows) claimed.set(row.endpoint_id, (claimed.get(row.endpoint_id) ?? 0) + 1);
-    for (const [endpoint, count] of claimed) if (count >= (slots[endpoint] ?? cap)) this.saturated.add(endpoint);
-    let nextTokenMs: number | undefined;
     for (const row of rows) {
-      const bucket = this.bucketFor(row, now);
-      if (bucket && !bucket.take(now)) {
-        const waitMs = bucket.waitMs(now);
-        await this.postpone(row.id, waitMs);
-        nextTokenMs = Math.min(nextTokenMs ?? waitMs, waitMs);
-        continue;
-      }
-      this.start(row);
+      claimed.set(row.endpoint_id, (claimed.get(row.endpoint_id) ?? 0) + 1);
+      const queue = this.queued.get(row.endpoint_id) ?? [];
+      queue.push(row);
+      this.queued.set(row.endpoint_id, queue);
+      this.queuedCount += 1;
     }
-    // Postponed rows are due when the endpoint's next token is: claim then, not at the next poll.
-    if (nextTokenMs !== undefined) setTimeout(() => this.loop.kick(), Math.max(nextTokenMs, 10)).unref();
+    for (const [endpoint, count] of claimed) if (count >= (slots[endpoint] ?? 2 * cap)) this.saturated.add(endpoint);
+    this.pump();
     return rows.length;
+  }
+
+  /**
+   * Starts queued deliveries while their endpoints have free slots. Over an endpoint's
+   * rate, a row goes back to the table until its next token, and the loop claims then.
+   */
+  private pump(): void {
+    const now = Date.now();
+    const cap = this.config.WEBHOOK_ENDPOINT_CONCURRENCY;
+    let nextTokenMs: number | undefined;
+    for (const [endpoint, queue] of this.queued) {
+      while (queue.length > 0 && (this.inFlightByEndpoint.get(endpoint) ?? 0) < cap && this.requests < this.config.WEBHOOK_CONCURRENCY) {
+        const row = queue.shift() as ClaimedDelivery;
+        this.queuedCount -= 1;
+        const bucket = this.bucketFor(row, now);
+        if (bucket && !bucket.take(now)) {
+          const waitMs = bucket.waitMs(now);
+          void this.postpone(row.id, waitMs).catch((error: unknown) =>
+            this.logger.warn({ err: error, deliveryId: row.id }, 'could not postpone a delivery; its lease brings it back'),
+          );
+          nextTokenMs = Math.min(nextTokenMs ?? waitMs, waitMs);
+          continue;
+        }
+        this.start(row);
+      }
+      if (queue.length === 0) this.queued.delete(endpoint);
+    }
+    if (nextTokenMs !== undefined) setTimeout(() => this.loop.kick(), Math.max(nextTokenMs, 10)).unref();
   }
 
   private bucketFor(row: ClaimedDelivery, now: number): TokenBucket | undefined {
@@ -127,17 +173,21 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private start(row: ClaimedDelivery): void {
+    this.requests += 1;
     this.inFlightByEndpoint.set(row.endpoint_id, (this.inFlightByEndpoint.get(row.endpoint_id) ?? 0) + 1);
     // The endpoint's slot is free once its answer is in; recording needs no slot (the lease keeps the row).
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
+      this.requests -= 1;
       const left = (this.inFlightByEndpoint.get(row.endpoint_id) ?? 1) - 1;
       if (left > 0) this.inFlightByEndpoint.set(row.endpoint_id, left);
       else this.inFlightByEndpoint.delete(row.endpoint_id);
-      if (this.full || this.saturated.has(row.endpoint_id)) {
-        this.full = false;
+      this.pump();
+      // A claim per half a queue, not per send: it runs while the queued rows go out.
+      const runningLow = this.queuedFor(row.endpoint_id) <= this.config.WEBHOOK_ENDPOINT_CONCURRENCY / 2;
+      if (runningLow && this.saturated.has(row.endpoint_id)) {
         this.saturated.delete(row.endpoint_id);
         this.loop.kick();
       }
@@ -147,6 +197,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       .finally(() => {
         this.sends.delete(send);
         release();
+        // Recorded: its room is free, so a claim cut short by room may run again.
+        if (this.full) {
+          this.full = false;
+          this.loop.kick();
+        }
       });
     this.sends.add(send);
   }

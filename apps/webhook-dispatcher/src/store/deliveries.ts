@@ -90,7 +90,10 @@ const CREATE = statement(
  * of a worker that died. The row lock ends with the statement, before any HTTP call.
  * Only endpoints with pending deliveries are visited (a skip scan of deliveries_due), and
  * endpoints are only ever read by id (LATERAL … LIMIT 1 keeps the planner from scanning
- * them), so its cost follows the busy endpoints, not all of them.
+ * them), so its cost follows the busy endpoints, not all of them. Rows are locked where
+ * they are found (each endpoint's first due rows, SKIP LOCKED), not by a join afterwards:
+ * a join let the planner, misled by stale statistics, read every pending row of every
+ * endpoint on each claim.
  */
 export const CLAIM_DUE = statement(
   'deliveries.claim-due',
@@ -108,17 +111,14 @@ export const CLAIM_DUE = statement(
          AND (lease_until IS NULL OR lease_until < now())
        ORDER BY next_attempt_at, id
        LIMIT GREATEST(COALESCE(($3::jsonb ->> e.id)::int, $2), 0)
+       FOR UPDATE SKIP LOCKED
      ) d
      WHERE e.status = 'enabled'
      ORDER BY d.next_attempt_at, d.id
      LIMIT $1
-   ), locked AS (
-     SELECT d.id FROM candidates c JOIN deliveries d ON d.id = c.id
-     WHERE d.status = 'pending' AND (d.lease_until IS NULL OR d.lease_until < now())
-     FOR UPDATE OF d SKIP LOCKED
    ), claimed AS (
      UPDATE deliveries d SET lease_until = now() + $4 * interval '1 millisecond'
-     FROM locked WHERE d.id = locked.id
+     FROM candidates WHERE d.id = candidates.id
      RETURNING d.id, d.endpoint_id, d.event_id, d.attempts
    )
    SELECT c.id, c.endpoint_id, c.attempts, e.url, e.rate_limit_per_second, ev.body,
@@ -129,6 +129,7 @@ export const CLAIM_DUE = statement(
    CROSS JOIN LATERAL (SELECT url, rate_limit_per_second FROM endpoints WHERE id = c.endpoint_id LIMIT 1) e
    CROSS JOIN LATERAL (SELECT body FROM events WHERE id = c.event_id LIMIT 1) ev`,
 );
+const RELEASE_LEASES = statement('deliveries.release-leases', `UPDATE deliveries SET lease_until = NULL WHERE id = ANY($1) AND status = 'pending'`);
 const POSTPONE = statement(
   'deliveries.postpone',
   `UPDATE deliveries SET lease_until = NULL, next_attempt_at = now() + $2 * interval '1 millisecond' WHERE id = $1`,
@@ -218,6 +219,11 @@ export async function createDeliveries(tx: Sql, rows: NewDelivery[]): Promise<vo
  */
 export function claimDueDeliveries(sql: Sql, options: { limit: number; perEndpoint: number; slots: Record<string, number>; leaseMs: number }): Promise<ClaimedDelivery[]> {
   return sql.rows<ClaimedDelivery>(CLAIM_DUE, [options.limit, options.perEndpoint, JSON.stringify(options.slots), options.leaseMs]);
+}
+
+/** Claimed but never sent (the worker is stopping): due again now, not at the end of the lease. */
+export async function releaseLeases(sql: Sql, ids: string[]): Promise<void> {
+  if (ids.length > 0) await sql.count(RELEASE_LEASES, [ids]);
 }
 
 /** Over the endpoint's rate: back in the queue, no attempt counted. */
