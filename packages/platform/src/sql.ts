@@ -1,7 +1,7 @@
 import { Pool, type PoolClient, type QueryResultRow } from 'pg';
 
 /**
- * A named statement. Postgres parses and plans it once per connection; afterwards only its
+ * A named statement. Postgres parses it once per connection; afterwards only its
  * parameters travel. Every store module declares its statements with `statement`.
  */
 export interface Statement {
@@ -61,7 +61,15 @@ export class Database implements Sql {
   private readonly direct: StatementRunner;
 
   constructor(options: PoolOptions) {
-    this.pool = new Pool({ connectionString: options.url, max: options.poolSize, connectionTimeoutMillis: 5000, pipeline: true });
+    this.pool = new Pool({
+      connectionString: options.url,
+      max: options.poolSize,
+      connectionTimeoutMillis: 5000,
+      pipeline: true,
+      // Parsed once, planned every time: a generic plan chosen while a table was empty (at
+      // start) stays for the connection's life and scans the whole table as it grows.
+      options: '-c plan_cache_mode=force_custom_plan',
+    });
     // An idle client's error (a restarted server) must not crash the process; the pool replaces it.
     this.pool.on('error', () => undefined);
     this.direct = new StatementRunner(this.pool);
