@@ -1,6 +1,6 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { ApiError } from './errors';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -23,7 +23,7 @@ export class BearerAuthGuard implements CanActivate {
   constructor(@Inject(API_KEY) private readonly apiKey: string) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const header = context.switchToHttp().getRequest<Request>().headers.authorization;
+    const header = context.switchToHttp().getRequest<FastifyRequest>().headers.authorization;
     const match = /^Bearer (.+)$/.exec(header ?? '');
     if (!match) throw new ApiError(401, 'missing_api_key', 'Send the API key as "Authorization: Bearer <key>".');
     if (!constantTimeEquals(match[1], this.apiKey)) throw new ApiError(401, 'invalid_api_key', 'The API key is not valid.');

@@ -26,7 +26,8 @@ export interface AppDefinition {
   entities: DataSourceOptions['entities'];
   migrations: DataSourceOptions['migrations'];
   topics?: TopicSpec[];
-  bodyLimit?: string;
+  /** Largest JSON body accepted, in bytes (default 100 KiB). */
+  bodyLimit?: number;
   poolSize?: number;
   /** Adds to the OpenAPI document what the routes do not describe (the dispatcher's webhooks). */
   extendDocument?: HttpAppOptions['extendDocument'];

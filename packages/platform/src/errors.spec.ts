@@ -12,15 +12,25 @@ describe('toErrorResponse', () => {
   });
 
   it('answers invalid JSON from the body parser with 400, not 500', () => {
-    const parserError = Object.assign(new SyntaxError('Unexpected token'), { type: 'entity.parse.failed', status: 400 });
-    expect(toErrorResponse(parserError)).toMatchObject({ status: 400, body: { error: { code: 'invalid_json' } } });
+    // Fastify's JSON parser rejects with the SyntaxError, a 400 statusCode on it.
+    const parserError = Object.assign(new SyntaxError('Unexpected token'), { statusCode: 400 });
+    expect(toErrorResponse(parserError)).toMatchObject({ status: 400, body: { error: { code: 'invalid_json' } }, unexpected: false });
   });
 
-  it('answers an oversized body with 413', () => {
-    expect(toErrorResponse({ type: 'entity.too.large', status: 413 })).toMatchObject({
-      status: 413,
-      body: { error: { code: 'payload_too_large' } },
+  it.each([
+    ['FST_ERR_CTP_BODY_TOO_LARGE', 413, 'payload_too_large'],
+    ['FST_ERR_CTP_INVALID_MEDIA_TYPE', 415, 'unsupported_media_type'],
+    ['FST_ERR_CTP_EMPTY_JSON_BODY', 400, 'invalid_json'],
+  ])('answers Fastify %s with %i %s', (code, statusCode, expected) => {
+    expect(toErrorResponse(Object.assign(new Error('x'), { code, statusCode }))).toMatchObject({
+      status: statusCode,
+      body: { error: { code: expected } },
+      unexpected: false,
     });
+  });
+
+  it('keeps a 5xx statusCode on an error for what it is: unexpected, 500', () => {
+    expect(toErrorResponse(Object.assign(new Error('x'), { statusCode: 503 }))).toMatchObject({ status: 500, unexpected: true });
   });
 
   it('maps Nest HTTP exceptions into the same shape', () => {

@@ -5,7 +5,7 @@ import {
   HttpStatus,
   type ExceptionFilter,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 
 /** The one error shape of every Payhook API: `{ "error": { type, code, message } }`. */
@@ -26,7 +26,7 @@ const TYPE_BY_STATUS: Record<number, string> = {
   429: 'rate_limit_error',
 };
 
-// Nest turns body-parser failures into plain HttpExceptions; a 400 there is bad JSON.
+// Codes for Nest's plain HttpExceptions (an unknown route, a method not allowed…).
 const CODE_BY_STATUS: Record<number, string> = {
   [HttpStatus.BAD_REQUEST]: 'invalid_json',
   [HttpStatus.NOT_FOUND]: 'route_not_found',
@@ -42,14 +42,22 @@ export class ApiError extends HttpException {
   }
 }
 
-// body-parser errors carry `type` and `status`; they are the client's fault.
-const BODY_PARSER_ERRORS: Record<string, [number, string, string]> = {
-  'entity.parse.failed': [400, 'invalid_json', 'The request body is not valid JSON.'],
-  'entity.too.large': [413, 'payload_too_large', 'The request body is too large.'],
-  'encoding.unsupported': [415, 'unsupported_encoding', 'The request body encoding is not supported.'],
-  'charset.unsupported': [415, 'unsupported_charset', 'The request body charset is not supported.'],
-  'request.aborted': [400, 'request_aborted', 'The request was aborted.'],
+// Fastify's own errors (body parsing, content types) carry a 4xx `statusCode` and an FST_ code: the client's fault.
+const FASTIFY_ERRORS: Record<string, [string, string]> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: ['payload_too_large', 'The request body is too large.'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: ['unsupported_media_type', 'The request body must be application/json.'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['invalid_content_length', 'The request body does not match its Content-Length.'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: ['invalid_json', 'The request body is empty; send a JSON object.'],
+  FST_ERR_CTP_INVALID_JSON_BODY: ['invalid_json', 'The request body is not valid JSON.'],
 };
+
+function fastifyError(exception: unknown): { status: number; code: string; message: string } | undefined {
+  const { statusCode, code } = (exception ?? {}) as { statusCode?: unknown; code?: unknown };
+  if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
+  // A JSON syntax error from the body parser has a 400 and no FST_ code.
+  const [known, message] = (typeof code === 'string' && FASTIFY_ERRORS[code]) || (statusCode === 400 ? ['invalid_json', 'The request body is not valid JSON.'] : []);
+  return { status: statusCode, code: known ?? CODE_BY_STATUS[statusCode] ?? 'invalid_request', message: message ?? 'The request is not valid.' };
+}
 
 export function toErrorResponse(exception: unknown): { status: number; body: ErrorBody; unexpected: boolean } {
   if (exception instanceof HttpException) {
@@ -62,10 +70,9 @@ export function toErrorResponse(exception: unknown): { status: number; body: Err
     const code = CODE_BY_STATUS[status] ?? 'http_error';
     return { status, body: { error: { type: TYPE_BY_STATUS[status] ?? 'api_error', code, message } }, unexpected: status >= 500 };
   }
-  const parserType = (exception as { type?: string }).type;
-  if (parserType && BODY_PARSER_ERRORS[parserType]) {
-    const [status, code, message] = BODY_PARSER_ERRORS[parserType];
-    return { status, body: { error: { type: TYPE_BY_STATUS[status], code, message } }, unexpected: false };
+  const refused = fastifyError(exception);
+  if (refused) {
+    return { status: refused.status, body: { error: { type: TYPE_BY_STATUS[refused.status] ?? 'invalid_request_error', code: refused.code, message: refused.message } }, unexpected: false };
   }
   return {
     status: 500,
@@ -79,10 +86,10 @@ export class ErrorFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body, unexpected } = toErrorResponse(exception);
     if (unexpected) this.logger.error({ err: exception }, 'request failed');
-    if (response.headersSent) return;
-    response.status(status).json(body);
+    if (reply.sent || reply.raw.headersSent) return;
+    void reply.status(status).send(body);
   }
 }

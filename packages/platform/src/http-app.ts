@@ -1,11 +1,12 @@
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import type { FastifyBodyParser, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { ErrorFilter } from './errors';
-import { NestPinoLogger, requestLogging } from './logger';
+import { ApiError, ErrorFilter, toErrorResponse } from './errors';
+import { NestPinoLogger, logRequests } from './logger';
 import { rejectUnstorableInput } from './input-guard';
 import { addCommonErrors, zodToOpenApi } from './openapi';
 
@@ -13,32 +14,49 @@ export interface HttpAppOptions {
   title: string;
   description: string;
   logger: Logger;
-  /** Largest JSON body accepted; larger ones are answered 413. */
-  bodyLimit?: string;
+  /** Largest JSON body accepted, in bytes; larger ones are answered 413. */
+  bodyLimit?: number;
   /** Bearer auth shown in the OpenAPI document. */
   bearerAuth?: boolean;
   /** Adds what Nest does not generate from the routes (the dispatcher's `webhooks`). */
   extendDocument?: (document: OpenAPIObject) => void;
 }
 
+/** The default body limit: 100 KiB. */
+export const DEFAULT_BODY_LIMIT = 100 * 1024;
+
 /**
- * Creates a Nest HTTP app with Payhook's common behaviour: pino logs, one JSON error
- * shape, a body size limit, nothing Postgres cannot store, the raw body kept for signature checks and OpenAPI at /docs.
- * Signals are handled by `serve` (startup.ts).
+ * Creates a Nest HTTP app on Fastify with Payhook's common behaviour: pino logs, one JSON
+ * error shape, a body size limit, JSON bodies only, nothing Postgres cannot store, the raw
+ * body kept for signature checks and OpenAPI at /docs. Signals are handled by `serve` (startup.ts).
  */
 export async function createHttpApp(module: Type | DynamicModule, options: HttpAppOptions): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(module, {
-    bufferLogs: true,
-    rawBody: true,
-    bodyParser: false,
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  // trustProxy off: the peer address is the client's. JSON only: any other body is 415.
+  const adapter = new FastifyAdapter({
+    bodyLimit,
+    trustProxy: false,
+    // A long path id is the handler's to refuse (404), not the router's (414).
+    routerOptions: { maxParamLength: 8192 },
+    // A path that is not valid percent-encoding never reaches Nest: answered here, in the one error shape.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      const invalidUrl = error.code === 'FST_ERR_BAD_URL';
+      const { status, body } = toErrorResponse(invalidUrl ? new ApiError(400, 'invalid_url', 'The request path is not valid percent-encoding.') : error);
+      void reply.status(status).send(body);
+    },
   });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, rawBody: true, bodyParser: false });
   app.useLogger(new NestPinoLogger(options.logger));
-  if (options.logger.isLevelEnabled('info')) app.use(requestLogging(options.logger));
-  app.useBodyParser('json', { limit: options.bodyLimit ?? '100kb', type: ['application/json', 'application/*+json'] });
-  app.use(rejectUnstorableInput);
+  const fastify = app.getHttpAdapter().getInstance();
+  // Fastify's JSON parser (prototype poisoning refused), except that an empty body is no
+  // body, as a POST without one (a retry, a rotation) is sent by many clients.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  const jsonBody: FastifyBodyParser<Buffer> = (request, body, done) => (body.length === 0 ? done(null, undefined) : parseJson(request, body.toString('utf8'), done));
+  app.useBodyParser('application/json', { bodyLimit }, jsonBody);
+  app.useBodyParser(/^application\/[^;/]+\+json/, { bodyLimit }, jsonBody);
+  if (options.logger.isLevelEnabled('info')) logRequests(fastify, options.logger);
+  fastify.addHook('preHandler', rejectUnstorableInput);
   app.useGlobalFilters(new ErrorFilter(options.logger));
-  app.disable('x-powered-by');
-  app.set('trust proxy', false);
 
   const document = SwaggerModule.createDocument(
     app,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createParamDecorator, Inject, Injectable, type ExecutionContext } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { QueryRunner } from 'typeorm';
 import { ApiError } from './errors';
 import { retryOnConflict } from './conflict-retry';
@@ -8,7 +8,7 @@ import { Database, statement, type Sql } from './sql';
 
 /** The request's Idempotency-Key header (undefined without one), for every mutating route. */
 export const IdempotencyKey = createParamDecorator((_data: unknown, context: ExecutionContext): string | undefined => {
-  const value = context.switchToHttp().getRequest<Request>().headers['idempotency-key'];
+  const value = context.switchToHttp().getRequest<FastifyRequest>().headers['idempotency-key'];
   return Array.isArray(value) ? value.join(', ') : value;
 });
 
@@ -107,7 +107,7 @@ export class IdempotencyKeys {
    * replay is marked with `Idempotent-Replayed: true`.
    */
   async respond<T>(
-    response: Response,
+    response: FastifyReply,
     key: string | undefined,
     request: Record<string, unknown>,
     status: number,
@@ -115,7 +115,7 @@ export class IdempotencyKeys {
   ): Promise<T> {
     const result = await this.run(key, request, async (tx) => ({ status, body: await work(tx) }));
     response.status(result.status);
-    if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    if (result.replayed) response.header('Idempotent-Replayed', 'true');
     return result.body;
   }
 
@@ -127,7 +127,7 @@ export class IdempotencyKeys {
    * crash may be taken again after ABANDONED_AFTER_SECONDS.
    */
   async respondAround<T>(
-    response: Response,
+    response: FastifyReply,
     key: string | undefined,
     request: Record<string, unknown>,
     status: number,
@@ -148,7 +148,7 @@ export class IdempotencyKeys {
         throw new ApiError(409, 'idempotency_key_in_use', 'A request with this Idempotency-Key is still in progress; try again shortly.');
       }
       response.status(previous.response_status);
-      response.setHeader('Idempotent-Replayed', 'true');
+      response.header('Idempotent-Replayed', 'true');
       return previous.response_body as T;
     }
     let body: T;

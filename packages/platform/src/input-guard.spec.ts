@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { inputProblem, MAX_JSON_DEPTH, rejectUnstorableInput } from './input-guard';
 
 function nested(depth: number): unknown {
@@ -32,30 +32,30 @@ describe('inputProblem', () => {
 });
 
 describe('rejectUnstorableInput', () => {
-  function run(req: Partial<Request>): { status?: number; body?: unknown; passed: boolean } {
+  function run(req: { url?: string; query?: unknown; body?: unknown }): { status?: number; body?: unknown; passed: boolean } {
     const outcome: { status?: number; body?: unknown; passed: boolean } = { passed: false };
     const res = {
       status(code: number) {
         outcome.status = code;
         return this;
       },
-      json(body: unknown) {
+      send(body: unknown) {
         outcome.body = body;
         return this;
       },
-    } as unknown as Response;
-    rejectUnstorableInput({ originalUrl: '/v1/x', query: {}, body: undefined, ...req } as Request, res, () => {
+    } as unknown as FastifyReply;
+    rejectUnstorableInput({ url: '/v1/x', query: {}, body: undefined, ...req } as FastifyRequest, res, () => {
       outcome.passed = true;
     });
     return outcome;
   }
 
   it('lets clean requests through', () => {
-    expect(run({ originalUrl: '/v1/orders/ord_1?limit=5', query: { limit: '5' }, body: { a: 'b' } })).toEqual({ passed: true });
+    expect(run({ url: '/v1/orders/ord_1?limit=5', query: { limit: '5' }, body: { a: 'b' } })).toEqual({ passed: true });
   });
 
   it.each([
-    ['the path', { originalUrl: '/v1/orders/ord_%00' }],
+    ['the path', { url: '/v1/orders/ord_%00' }],
     ['the query', { query: { cursor: 'a\u0000' } }],
     ['the body', { body: { description: 'x\u0000' } }],
     ['a body key', { body: { metadata: { ['\ud800']: 'x' } } }],
@@ -72,10 +72,10 @@ describe('rejectUnstorableInput', () => {
   });
 
   it('leaves a webhook receiver its raw body (it verifies the signature first)', () => {
-    expect(run({ originalUrl: '/webhooks/payments', body: { failureCode: 'x\u0000' } })).toEqual({ passed: true });
+    expect(run({ url: '/webhooks/payments', body: { failureCode: 'x\u0000' } })).toEqual({ passed: true });
   });
 
   it('answers broken percent-encoding with 400 invalid_url', () => {
-    expect(run({ originalUrl: '/v1/orders/%E0%A4%A' })).toMatchObject({ passed: false, status: 400, body: { error: { code: 'invalid_url' } } });
+    expect(run({ url: '/v1/orders/%E0%A4%A' })).toMatchObject({ passed: false, status: 400, body: { error: { code: 'invalid_url' } } });
   });
 });

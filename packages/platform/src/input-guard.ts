@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LONE_SURROGATE } from './bytes';
 import { ApiError, toErrorResponse } from './errors';
 
@@ -54,19 +54,19 @@ const MESSAGES: Record<InputProblem, ApiError> = {
 };
 
 /**
- * Refuses at the door, as a 400, what would otherwise surface as a 500 deep in a query:
+ * A Fastify preHandler hook (the body is parsed by then) that refuses, as a 400, what would otherwise surface as a 500 deep in a query:
  * U+0000 and lone surrogates anywhere in the path, query or body, bodies nested absurdly
  * deep, and malformed percent-encoding. Webhook receivers (`/webhooks/…`) see the raw
  * bytes themselves, after checking the signature, so their bodies are left to them.
  */
-export function rejectUnstorableInput(req: Request, res: Response, next: NextFunction): void {
-  const path = decodedPath(req.originalUrl);
-  const receiver = req.originalUrl.startsWith('/webhooks/');
+export function rejectUnstorableInput(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+  const path = decodedPath(request.url);
+  const receiver = request.url.startsWith('/webhooks/');
   const problem =
     path === undefined
       ? new ApiError(400, 'invalid_url', 'The request path is not valid percent-encoding.')
-      : [path, req.query, receiver ? undefined : req.body].map(inputProblem).find(Boolean);
-  if (!problem) return next();
+      : [path, request.query, receiver ? undefined : request.body].map(inputProblem).find(Boolean);
+  if (!problem) return done();
   const { status, body } = toErrorResponse(problem instanceof ApiError ? problem : MESSAGES[problem]);
-  res.status(status).json(body);
+  void reply.status(status).send(body);
 }

@@ -1,7 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { pinoHttp, type HttpLogger } from 'pino-http';
 import { safeErrorSerializer } from './log-safety';
 
 /**
@@ -60,6 +59,17 @@ export class NestPinoLogger implements LoggerService {
 }
 
 /** One log line per request (not for /health), only when the level is info or lower. */
-export function requestLogging(logger: Logger): HttpLogger<IncomingMessage, ServerResponse> {
-  return pinoHttp<IncomingMessage, ServerResponse>({ logger, autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' }, quietReqLogger: true });
+export function logRequests(fastify: FastifyInstance, logger: Logger): void {
+  fastify.addHook('onResponse', (request, reply, done) => {
+    if (request.url !== '/health') {
+      const line = {
+        req: { method: request.method, url: request.url, remoteAddress: request.ip },
+        res: { statusCode: reply.statusCode },
+        responseTime: Math.round(reply.elapsedTime * 10) / 10,
+      };
+      if (reply.statusCode >= 500) logger.error(line, 'request errored');
+      else logger.info(line, 'request completed');
+    }
+    done();
+  });
 }

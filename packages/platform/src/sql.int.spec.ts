@@ -39,7 +39,7 @@ it('rolls the whole transaction back when its work throws, and the connection st
       await tx.count(INSERT, [1, 'one']);
       await tx.count(INSERT, [1, 'again']); // 23505
     }),
-  ).rejects.toMatchObject({ code: '23505' });
+  ).rejects.toMatchObject({ code: '23505', statement: 'sql-spec.insert', query: INSERT.text });
   expect(await database.rows(ALL)).toEqual([]);
   await database.transaction((tx) => tx.count(INSERT, [3, 'three']));
   expect(await database.rows(ALL)).toEqual([{ id: 3, label: 'three' }]);

@@ -30,11 +30,17 @@ export interface Sql {
 
 type Queryable = Pick<PoolClient, 'query'>;
 
+/** A failed statement's error says which statement it was (its text has no values: they travel apart). */
+function named(error: unknown, statement: Statement): never {
+  if (error && typeof error === 'object') Object.assign(error, { statement: statement.name, query: statement.text });
+  throw error;
+}
+
 class StatementRunner implements Sql {
   constructor(private readonly target: Queryable) {}
 
   async rows<R extends QueryResultRow>(statement: Statement, values: readonly unknown[] = []): Promise<R[]> {
-    return (await this.target.query<R>({ name: statement.name, text: statement.text, values: values as unknown[] })).rows;
+    return (await this.run<R>(statement, values)).rows;
   }
 
   async row<R extends QueryResultRow>(statement: Statement, values: readonly unknown[] = []): Promise<R | undefined> {
@@ -42,7 +48,11 @@ class StatementRunner implements Sql {
   }
 
   async count(statement: Statement, values: readonly unknown[] = []): Promise<number> {
-    return (await this.target.query({ name: statement.name, text: statement.text, values: values as unknown[] })).rowCount ?? 0;
+    return (await this.run(statement, values)).rowCount ?? 0;
+  }
+
+  private run<R extends QueryResultRow>(statement: Statement, values: readonly unknown[]) {
+    return this.target.query<R>({ name: statement.name, text: statement.text, values: values as unknown[] }).catch((error: unknown) => named(error, statement));
   }
 }
 

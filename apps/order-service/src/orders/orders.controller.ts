@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Param, Post, Res, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, IdempotencyKeys, ZodBody, ZodQuery } from '@payhook/platform';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { defer, filter, from, map, merge, mergeMap, type Observable } from 'rxjs';
 import { listOrdersQuery, placeOrderSchema, type ListOrdersQuery, type PlaceOrderRequest } from './order-requests';
 import { OrderUpdates } from './order-updates';
@@ -25,11 +25,11 @@ export class OrdersController {
   async place(
     @ZodBody(placeOrderSchema) request: PlaceOrderRequest,
     @Headers('idempotency-key') key: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<Order> {
     const result = await this.idempotency.run(key, request, async (tx) => ({ status: 201, body: await this.orders.place(tx, request) }));
     response.status(result.status);
-    if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    if (result.replayed) response.header('Idempotent-Replayed', 'true');
     return result.body;
   }
 

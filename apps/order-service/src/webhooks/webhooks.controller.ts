@@ -4,7 +4,7 @@ import { parsePaymentEvent, paymentEventSchema } from '@payhook/contracts';
 import { ApiError, ApiErrors, BearerAuthGuard, IdempotencyKey, IdempotencyKeys, errorBodySchema, jsonSchemaOf } from '@payhook/platform';
 import { verify } from '@payhook/webhook-signature';
 import type { RawBodyRequest } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PaymentWebhooks } from './payment-webhooks';
 import { WebhookRegistration } from './webhook-registration';
 import { rotatedRegistrationSchema, webhookResultSchema } from './webhook-responses';
@@ -31,7 +31,7 @@ export class WebhooksController {
   @ApiResponse({ status: 200, description: 'Verified and handled, whatever the outcome', standardSchema: webhookResultSchema })
   @ApiResponse({ status: 503, description: 'Not registered with the dispatcher yet: try again', standardSchema: errorBodySchema })
   @ApiErrors(401)
-  async receive(@Req() request: RawBodyRequest<Request>, @Headers('webhook-id') webhookId: string | undefined) {
+  async receive(@Req() request: RawBodyRequest<FastifyRequest>, @Headers('webhook-id') webhookId: string | undefined) {
     const secrets = await this.secrets.current();
     if (secrets.length === 0) throw new ApiError(503, 'not_registered', 'No webhook secret yet: registration with the dispatcher is in progress.');
     // The raw bytes as sent: re-serialising the parsed JSON would not verify.
@@ -58,7 +58,7 @@ export class WebhooksController {
   @ApiResponse({ status: 200, description: 'Rotated', standardSchema: rotatedRegistrationSchema })
   @ApiErrors(401, 409)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  rotate(@IdempotencyKey() key: string | undefined, @Res({ passthrough: true }) response: Response) {
+  rotate(@IdempotencyKey() key: string | undefined, @Res({ passthrough: true }) response: FastifyReply) {
     // The rotation calls the dispatcher, so the key is claimed around the call, not held in a transaction.
     return this.idempotency.respondAround(response, key, { route: 'rotate-webhook-secret' }, 200, () => this.registration.rotate());
   }

@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { paymentSnapshotSchema, type PaymentSnapshot } from '@payhook/contracts';
 import { ApiErrors, BearerAuthGuard, IdempotencyKey, IdempotencyKeys, ZodBody, ZodQuery, type Sql } from '@payhook/platform';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import {
   cancelSchema,
@@ -34,7 +34,7 @@ export class PaymentsController {
   async create(
     @ZodBody(createPaymentSchema) request: CreatePaymentRequest,
     @IdempotencyKey() key: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<PaymentSnapshot> {
     // The body alone identifies a creation, so keys stored before routes were named still replay.
     return this.idempotency.respond(response, key, request, 201, (tx) => this.payments.create(tx, request));
@@ -74,7 +74,7 @@ export class PaymentsController {
     @Param('id') id: string,
     @ZodBody(captureSchema, { allowEmpty: true }) body: z.infer<typeof captureSchema>,
     @IdempotencyKey() key: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ) {
     return this.command(response, key, { route: 'capture', id, body }, (tx) => this.payments.capture(tx, id, body.amount));
   }
@@ -89,7 +89,7 @@ export class PaymentsController {
     @Param('id') id: string,
     @ZodBody(cancelSchema, { allowEmpty: true }) body: z.infer<typeof cancelSchema>,
     @IdempotencyKey() key: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ) {
     return this.command(response, key, { route: 'cancel', id, body }, (tx) => this.payments.cancel(tx, id));
   }
@@ -104,14 +104,14 @@ export class PaymentsController {
     @Param('id') id: string,
     @ZodBody(refundSchema, { allowEmpty: true }) body: z.infer<typeof refundSchema>,
     @IdempotencyKey() key: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ) {
     return this.command(response, key, { route: 'refund', id, body }, (tx) => this.payments.refund(tx, id, body.amount));
   }
 
   /** A command with its Idempotency-Key, run again when it lost a race on the payment's stream. */
   private command(
-    response: Response,
+    response: FastifyReply,
     key: string | undefined,
     request: Record<string, unknown>,
     work: (tx: Sql) => Promise<PaymentSnapshot>,

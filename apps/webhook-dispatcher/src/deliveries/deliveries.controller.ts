@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags, ApiResponse } from '@nestjs/swagger';
 import { ApiErrors, BearerAuthGuard, IdempotencyKey, IdempotencyKeys, ZodBody, ZodQuery } from '@payhook/platform';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { DeliveriesService } from './deliveries.service';
 import { deliveryListSchema, deliverySchema, deliveryWithAttemptsSchema, recoveredSchema } from './delivery-responses';
@@ -43,7 +43,7 @@ export class DeliveriesController {
     @Param('id') id: string,
     @ZodBody(retrySchema, { allowEmpty: true }) body: z.infer<typeof retrySchema>,
     @IdempotencyKey() key: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ) {
     const delivery = await this.idempotency.respond(response, key, { route: 'retry', id, body }, 202, (tx) => this.deliveries.retry(tx, id));
     this.deliveries.wake();
@@ -60,7 +60,7 @@ export class DeliveriesController {
     @Param('id') id: string,
     @ZodBody(recoverSchema) request: RecoverRequest,
     @IdempotencyKey() key: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ) {
     const result = await this.idempotency.respond(response, key, { route: 'recover', id, request }, 202, (tx) => this.deliveries.recover(tx, id, request));
     if (result.recovered > 0) this.deliveries.wake();

@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Param, Patch, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, BearerAuthGuard, IdempotencyKey, IdempotencyKeys, ZodBody } from '@payhook/platform';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import {
   createEndpointSchema,
   updateEndpointSchema,
@@ -29,7 +29,7 @@ export class EndpointsController {
   create(
     @ZodBody(createEndpointSchema) request: CreateEndpointRequest,
     @IdempotencyKey() key: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ) {
     return this.idempotency.respond(response, key, { route: 'create-endpoint', request }, 201, (tx) => this.endpoints.create(tx, request));
   }
@@ -42,7 +42,7 @@ export class EndpointsController {
   register(
     @ZodBody(createEndpointSchema) request: CreateEndpointRequest,
     @IdempotencyKey() key: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ) {
     return this.create(request, key, response);
   }
@@ -72,7 +72,7 @@ export class EndpointsController {
     @Param('id') id: string,
     @ZodBody(updateEndpointSchema) request: UpdateEndpointRequest,
     @IdempotencyKey() key: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ) {
     return this.idempotency.respond(response, key, { route: 'update-endpoint', id, request }, 200, (tx) => this.endpoints.update(tx, id, request));
   }
@@ -83,7 +83,7 @@ export class EndpointsController {
   @ApiResponse({ status: 204, description: 'Deleted' })
   @ApiErrors(401, 404, 409)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  async remove(@Param('id') id: string, @IdempotencyKey() key: string | undefined, @Res({ passthrough: true }) response: Response): Promise<void> {
+  async remove(@Param('id') id: string, @IdempotencyKey() key: string | undefined, @Res({ passthrough: true }) response: FastifyReply): Promise<void> {
     await this.idempotency.respond(response, key, { route: 'delete-endpoint', id }, 204, (tx) => this.endpoints.remove(tx, id));
   }
 
@@ -93,7 +93,7 @@ export class EndpointsController {
   @ApiResponse({ status: 200, description: 'The new secret', standardSchema: rotatedSecretSchema })
   @ApiErrors(401, 404, 409)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  rotate(@Param('id') id: string, @IdempotencyKey() key: string | undefined, @Res({ passthrough: true }) response: Response) {
+  rotate(@Param('id') id: string, @IdempotencyKey() key: string | undefined, @Res({ passthrough: true }) response: FastifyReply) {
     return this.idempotency.respond(response, key, { route: 'rotate-secret', id }, 200, (tx) => this.endpoints.rotateSecret(tx, id));
   }
 }
