@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Database, databaseUrl, LOGGER, Quarantine, runIsolated, storableText, WorkerLoop, type Sql } from '@payhook/platform';
 import type { Logger } from 'pino';
+import { Agent, request } from 'undici';
 import { ORDER_CONFIG, type OrderConfig } from '../config';
 import { failOrderPayment, noteOnOrder, recordPaymentIds } from '../store/orders';
 import { leaseDueRequests, removeRequests, retryRequestLater, type DueRequest } from '../store/payment-requests';
@@ -17,6 +18,8 @@ export function requestBackoffMs(attempts: number): number {
 }
 
 const BATCH = 50;
+// Kept-alive connections to payment-service: undici costs a third of fetch's CPU per request (docs/benchmarks.md).
+const paymentService = new Agent({ connections: BATCH, keepAliveTimeout: 30_000 });
 const REQUEST_TIMEOUT_MS = 10_000;
 /** Longer than a batch's requests can take, so a live worker keeps its rows. */
 const LEASE_MS = 2 * REQUEST_TIMEOUT_MS + 5_000;
@@ -98,23 +101,25 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
     });
   }
 
-  private async request(request: DueRequest): Promise<RequestOutcome> {
+  private async request(due: DueRequest): Promise<RequestOutcome> {
     try {
-      const response = await fetch(`${this.config.PAYMENT_SERVICE_URL}/v1/payments`, {
+      const response = await request(`${this.config.PAYMENT_SERVICE_URL}/v1/payments`, {
         method: 'POST',
+        dispatcher: paymentService,
         headers: {
           authorization: `Bearer ${this.config.PAYMENT_API_KEY}`,
           'content-type': 'application/json',
-          'idempotency-key': request.order_id,
+          'idempotency-key': due.order_id,
         },
-        body: JSON.stringify({ orderId: request.order_id, amount: request.amount, currency: request.currency, paymentMethod: request.payment_method }),
+        body: JSON.stringify({ orderId: due.order_id, amount: due.amount, currency: due.currency, paymentMethod: due.payment_method }),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
-      const answer = Buffer.from(await response.arrayBuffer());
-      return judgeAnswer(response.status, answer, { orderId: request.order_id, amount: request.amount, currency: request.currency });
+      const answer = Buffer.from(await response.body.arrayBuffer());
+      return judgeAnswer(response.statusCode, answer, { orderId: due.order_id, amount: due.amount, currency: due.currency });
     } catch (error) {
-      const reason = error instanceof Error ? ((error.cause as { code?: string } | undefined)?.code ?? error.message) : String(error);
-      if (request.attempts === 0) this.logger.warn({ orderId: request.order_id, reason }, 'payment-service unreachable; the request will be retried');
+      const failure = error as { code?: string; cause?: { code?: string }; message?: string };
+      const reason = failure?.code ?? failure?.cause?.code ?? failure?.message ?? String(error);
+      if (due.attempts === 0) this.logger.warn({ orderId: due.order_id, reason }, 'payment-service unreachable; the request will be retried');
       return { kind: 'retry', error: reason };
     }
   }

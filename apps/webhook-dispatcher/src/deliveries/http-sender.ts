@@ -1,7 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import http from 'node:http';
-import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
+import { Agent, errors as undiciErrors, request } from 'undici';
 import { isAllowed, type PrivateAllowlist } from '../endpoints/domain/private-allowlist';
 import { blockedCategory } from '../endpoints/domain/target-address';
 import type { AttemptResult } from './domain/retry-policy';
@@ -36,79 +35,87 @@ const guardedLookup = (allowlist: PrivateAllowlist): LookupFunction => (hostname
   });
 };
 
-// Keep-alive agents: consecutive webhooks to one receiver reuse its connection.
-const agents = {
-  http: new http.Agent({ keepAlive: true, maxSockets: 256 }),
-  https: new https.Agent({ keepAlive: true, maxSockets: 256 }),
-};
+// undici's Agent: a keep-alive pool per origin, so consecutive webhooks to one receiver reuse
+// their connections. Chosen by measurement (docs/benchmarks.md): 1.3× the POSTs per second
+// of node:http's keep-alive agent on the same machine, for three quarters of its CPU. One
+// agent per allowlist, because the SSRF guard is its connect-time lookup.
+const agents = new Map<PrivateAllowlist, Agent>();
+const trusting = new Agent({ connections: 256, keepAliveTimeout: 30_000 });
+
+function agentFor(allowlist: PrivateAllowlist): Agent {
+  let agent = agents.get(allowlist);
+  if (!agent) {
+    agent = new Agent({ connections: 256, keepAliveTimeout: 30_000, connect: { lookup: guardedLookup(allowlist) } });
+    agents.set(allowlist, agent);
+  }
+  return agent;
+}
+
+/** The innermost cause: undici wraps a connect failure (a refused lookup, ECONNREFUSED). */
+function rootCause(error: unknown): Error & { code?: string } {
+  let current = error as Error & { code?: string; cause?: unknown };
+  for (let depth = 0; depth < 5 && current.cause instanceof Error; depth++) current = current.cause as Error & { code?: string; cause?: unknown };
+  return current;
+}
 
 /**
  * POSTs one webhook. Never throws: every outcome, including a refused target, a timeout
  * or a reset connection, comes back as a result to record. Redirects are not followed.
  */
-export function postWebhook(url: string, headers: Record<string, string>, body: string, options: SendOptions): Promise<SendResult> {
+export async function postWebhook(url: string, headers: Record<string, string>, body: string, options: SendOptions): Promise<SendResult> {
   const target = new URL(url);
   const host = target.hostname.replace(/^\[|\]$/g, '');
   // An IP literal is never looked up, so the guard checks it here; a host name allowed by
   // name is trusted whatever it resolves to.
   const allowed = isAllowed(options.allowlist, host);
   if (!allowed && isIP(host) && blockedCategory(host)) {
-    return Promise.resolve({ kind: 'error', error: `target refused: ${blockedCategory(host)} address ${host}`, durationMs: 0 });
+    return { kind: 'error', error: `target refused: ${blockedCategory(host)} address ${host}`, durationMs: 0 };
   }
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
-  return new Promise((resolve) => {
-    let settled = false;
-    const finish = (result: AttemptResult & { responseBody?: Buffer }) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve({ ...result, durationMs: elapsed() });
-    };
-    const client = target.protocol === 'https:' ? https : http;
-    const request = client.request(
-      target,
-      {
-        method: 'POST',
-        agent: target.protocol === 'https:' ? agents.https : agents.http,
-        lookup: allowed ? undefined : guardedLookup(options.allowlist),
-        headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'Payhook-Webhooks/1.0' },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        let kept = 0;
-        const done = () => {
-          finish({
-            kind: 'response',
-            statusCode: response.statusCode ?? 0,
-            retryAfter: response.headers['retry-after'],
-            responseBody: Buffer.concat(chunks),
-          });
-        };
-        response.on('data', (chunk: Buffer) => {
-          if (kept < options.maxResponseBytes) {
-            chunks.push(chunk.subarray(0, options.maxResponseBytes - kept));
-            kept += Math.min(chunk.length, options.maxResponseBytes - kept);
-          }
-          // Enough read: stop here rather than download a huge body.
-          if (kept >= options.maxResponseBytes) {
-            done();
-            response.destroy();
-          }
-        });
-        response.on('end', done);
-        response.on('error', done);
-        response.on('close', done);
-      },
-    );
-    const timer = setTimeout(() => {
-      finish({ kind: 'error', error: `timeout after ${options.timeoutMs} ms` });
-      request.destroy();
-    }, options.timeoutMs);
-    request.on('error', (error) => {
-      const message = error instanceof BlockedTargetError ? `target refused: ${error.message}` : `${(error as NodeJS.ErrnoException).code ?? 'error'}: ${error.message}`;
-      finish({ kind: 'error', error: message });
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), options.timeoutMs);
+  try {
+    const response = await request(target, {
+      method: 'POST',
+      dispatcher: allowed ? trusting : agentFor(options.allowlist),
+      headers: { ...headers, 'content-type': 'application/json', 'user-agent': 'Payhook-Webhooks/1.0' },
+      body,
+      signal: timeout.signal,
     });
-    request.end(body);
-  });
+    // The reply's first bytes are kept; the rest is not read.
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    try {
+      for await (const chunk of response.body as AsyncIterable<Buffer>) {
+        chunks.push(chunk.subarray(0, options.maxResponseBytes - kept));
+        kept += Math.min(chunk.length, options.maxResponseBytes - kept);
+        if (kept >= options.maxResponseBytes) break;
+      }
+    } catch (error) {
+      // A body cut short by a reset still leaves the status, recorded with what came; one
+      // still coming when the time is up is a timeout, as a receiver that never answered.
+      if (timeout.signal.aborted) throw error;
+    } finally {
+      if (kept >= options.maxResponseBytes) response.body.destroy();
+    }
+    const retryAfter = response.headers['retry-after'];
+    return {
+      kind: 'response',
+      statusCode: response.statusCode,
+      retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+      responseBody: Buffer.concat(chunks),
+      durationMs: elapsed(),
+    };
+  } catch (error) {
+    if (timeout.signal.aborted) return { kind: 'error', error: `timeout after ${options.timeoutMs} ms`, durationMs: elapsed() };
+    const cause = rootCause(error);
+    const message =
+      cause instanceof BlockedTargetError
+        ? `target refused: ${cause.message}`
+        : `${cause.code ?? (error instanceof undiciErrors.UndiciError ? error.code : 'error')}: ${cause.message}`;
+    return { kind: 'error', error: message, durationMs: elapsed() };
+  } finally {
+    clearTimeout(timer);
+  }
 }
