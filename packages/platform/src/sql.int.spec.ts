@@ -61,11 +61,6 @@ it('commits soft state without waiting for the WAL flush when asked, and only th
   expect(await database.transaction((tx) => tx.row<{ value: string }>(SETTING))).toEqual({ value: 'on' });
 });
 
-it('plans each execution for its parameters: a generic plan would outlive the table sizes it was made for', async () => {
-  const MODE = statement('sql-spec.plan-mode', "SELECT current_setting('plan_cache_mode') AS value");
-  expect(await database.row(MODE)).toEqual({ value: 'force_custom_plan' });
-});
-
 it('refuses one name for two statements', () => {
   expect(() => statement('sql-spec.all', 'SELECT 1')).toThrow('declared twice');
   expect(statement('sql-spec.all', ALL.text)).toEqual(ALL);

@@ -1,8 +1,8 @@
 import { Pool, type PoolClient, type QueryResultRow } from 'pg';
 
 /**
- * A named statement. Postgres parses it once per connection; afterwards only its
- * parameters travel. Every store module declares its statements with `statement`.
+ * A named statement. Postgres parses and plans it once per connection; afterwards only
+ * its parameters travel. Every store module declares its statements with `statement`.
  */
 export interface Statement {
   readonly name: string;
@@ -76,9 +76,11 @@ export class Database implements Sql {
       max: options.poolSize,
       connectionTimeoutMillis: 5000,
       pipeline: true,
-      // Parsed once, planned every time: a generic plan chosen while a table was empty (at
-      // start) stays for the connection's life and scans the whole table as it grows.
-      options: '-c plan_cache_mode=force_custom_plan',
+      // A connection's cached plans may have been made while a table was nearly empty (at
+      // start) and stay for its life: connections are renewed every 10 minutes. Planning
+      // every execution instead (plan_cache_mode=force_custom_plan) cost Postgres 1.5 ms of
+      // CPU per order in the bench (docs/benchmarks.md).
+      maxLifetimeSeconds: 600,
     });
     // An idle client's error (a restarted server) must not crash the process; the pool replaces it.
     this.pool.on('error', () => undefined);
