@@ -61,6 +61,19 @@ it('commits soft state without waiting for the WAL flush when asked, and only th
   expect(await database.transaction((tx) => tx.row<{ value: string }>(SETTING))).toEqual({ value: 'on' });
 });
 
+it('survives its connection being ended mid-transaction (a database restart): the work fails, the process and the pool do not', async () => {
+  await expect(
+    database.transaction(async (tx) => {
+      const me = await tx.row<{ pid: number }>(BACKEND);
+      await withAdminClient(serverUrl, (client) => client.query('SELECT pg_terminate_backend($1)', [me?.pid]));
+      // The connection's error event arrives while it is checked out.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await tx.rows(ALL);
+    }),
+  ).rejects.toThrow();
+  expect(await database.rows(ALL)).toEqual([]);
+});
+
 it('refuses one name for two statements', () => {
   expect(() => statement('sql-spec.all', 'SELECT 1')).toThrow('declared twice');
   expect(statement('sql-spec.all', ALL.text)).toEqual(ALL);

@@ -107,6 +107,10 @@ export class Database implements Sql {
   async transaction<T>(work: (tx: Sql) => Promise<T>, options: { durable?: boolean } = {}): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // The server may end the connection while it is checked out (a restart, an
+    // administrator): the statement in flight fails, and the event must not crash the process.
+    const onError = (error: Error) => (broken = error);
+    client.on('error', onError);
     try {
       // Not awaited on their own: in pipeline mode they go out with the first statement.
       const begin = Promise.all([client.query('BEGIN'), ...(options.durable === false ? [client.query('SET LOCAL synchronous_commit = off')] : [])]);
@@ -119,7 +123,8 @@ export class Database implements Sql {
       await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
       throw error;
     } finally {
-      // A connection that could not roll back is closed rather than reused.
+      client.removeListener('error', onError);
+      // A connection that broke or could not roll back is closed rather than reused.
       client.release(broken);
     }
   }
