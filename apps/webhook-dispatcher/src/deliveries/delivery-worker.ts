@@ -21,6 +21,8 @@ import { postWebhook, type SendResult } from './http-sender';
 
 type Success = SuccessfulAttempt & { endpointId: string };
 
+const total = (counts: Iterable<number>) => [...counts].reduce((sum, count) => sum + count, 0);
+
 /** A rate-limit bucket unused this long is dropped (a fresh one is the same). */
 const BUCKET_IDLE_MS = 60_000;
 
@@ -38,14 +40,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
    * endpoint never has more than WEBHOOK_ENDPOINT_CONCURRENCY requests in flight.
    */
   private readonly queued = new Map<string, ClaimedDelivery[]>();
-  private queuedCount = 0;
   /**
    * Endpoints whose last claim filled every slot they had, so more may be due: once their
    * queue runs low, a freed slot claims again. Others need no claim per send (new rows come with a NOTIFY).
    */
   private readonly saturated = new Set<string>();
-  /** Requests awaiting their answer (a send's recording comes after; `sends` holds both). */
-  private requests = 0;
   /** The last claim was cut short by the worker's room, not by what was due: the next freed room claims again. */
   private full = false;
   private readonly leaseMs: number;
@@ -79,7 +78,6 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     await this.loop.stop();
     const unsent = [...this.queued.values()].flat().map((row) => row.id);
     this.queued.clear();
-    this.queuedCount = 0;
     await releaseLeases(this.database, unsent).catch((error: unknown) =>
       this.logger.warn({ err: error, deliveries: unsent.length }, 'could not give back claimed deliveries; their leases bring them back'),
     );
@@ -98,7 +96,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private async claimAndSend(): Promise<number> {
     const cap = this.config.WEBHOOK_ENDPOINT_CONCURRENCY;
     // Held at most: twice the concurrency, half in flight and half queued.
-    const room = 2 * this.config.WEBHOOK_CONCURRENCY - this.sends.size - this.queuedCount;
+    const queuedCount = total([...this.queued.values()].map((queue) => queue.length));
+    const room = 2 * this.config.WEBHOOK_CONCURRENCY - this.sends.size - queuedCount;
     if (room <= 0) return 0;
     const now = Date.now();
     const slots: Record<string, number> = {};
@@ -120,7 +119,6 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       const queue = this.queued.get(row.endpoint_id) ?? [];
       queue.push(row);
       this.queued.set(row.endpoint_id, queue);
-      this.queuedCount += 1;
     }
     for (const [endpoint, count] of claimed) if (count >= (slots[endpoint] ?? 2 * cap)) this.saturated.add(endpoint);
     this.pump();
@@ -135,10 +133,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const now = Date.now();
     const cap = this.config.WEBHOOK_ENDPOINT_CONCURRENCY;
     let nextTokenMs: number | undefined;
+    // Requests awaiting their answer, all endpoints (a send's recording comes after and needs no slot).
+    let requests = total(this.inFlightByEndpoint.values());
     for (const [endpoint, queue] of this.queued) {
-      while (queue.length > 0 && (this.inFlightByEndpoint.get(endpoint) ?? 0) < cap && this.requests < this.config.WEBHOOK_CONCURRENCY) {
+      while (queue.length > 0 && (this.inFlightByEndpoint.get(endpoint) ?? 0) < cap && requests < this.config.WEBHOOK_CONCURRENCY) {
         const row = queue.shift() as ClaimedDelivery;
-        this.queuedCount -= 1;
         const bucket = this.bucketFor(row, now);
         if (bucket && !bucket.take(now)) {
           const waitMs = bucket.waitMs(now);
@@ -149,6 +148,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
           continue;
         }
         this.start(row);
+        requests += 1;
       }
       if (queue.length === 0) this.queued.delete(endpoint);
     }
@@ -173,14 +173,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private start(row: ClaimedDelivery): void {
-    this.requests += 1;
     this.inFlightByEndpoint.set(row.endpoint_id, (this.inFlightByEndpoint.get(row.endpoint_id) ?? 0) + 1);
     // The endpoint's slot is free once its answer is in; recording needs no slot (the lease keeps the row).
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
-      this.requests -= 1;
       const left = (this.inFlightByEndpoint.get(row.endpoint_id) ?? 1) - 1;
       if (left > 0) this.inFlightByEndpoint.set(row.endpoint_id, left);
       else this.inFlightByEndpoint.delete(row.endpoint_id);
