@@ -18,8 +18,6 @@ export function requestBackoffMs(attempts: number): number {
 }
 
 const BATCH = 50;
-// Kept-alive connections to payment-service: undici costs a third of fetch's CPU per request (docs/benchmarks.md).
-const paymentService = new Agent({ connections: BATCH, keepAliveTimeout: 30_000 });
 const REQUEST_TIMEOUT_MS = 10_000;
 /** Longer than a batch's requests can take, so a live worker keeps its rows. */
 const LEASE_MS = 2 * REQUEST_TIMEOUT_MS + 5_000;
@@ -35,6 +33,8 @@ const LEASE_MS = 2 * REQUEST_TIMEOUT_MS + 5_000;
 @Injectable()
 export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly loop: WorkerLoop;
+  /** Kept-alive connections to payment-service: undici costs a third of fetch's CPU per request (docs/benchmarks.md). */
+  private readonly paymentService = new Agent({ connections: BATCH, keepAliveTimeout: 30_000 });
 
   constructor(
     @Inject(Database) private readonly database: Database,
@@ -58,6 +58,7 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
 
   async onModuleDestroy(): Promise<void> {
     await this.loop.stop();
+    await this.paymentService.close();
   }
 
   async sendDue(): Promise<number> {
@@ -105,7 +106,7 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
     try {
       const response = await request(`${this.config.PAYMENT_SERVICE_URL}/v1/payments`, {
         method: 'POST',
-        dispatcher: paymentService,
+        dispatcher: this.paymentService,
         headers: {
           authorization: `Bearer ${this.config.PAYMENT_API_KEY}`,
           'content-type': 'application/json',
