@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { EVENT_TYPE_CATALOGUE, type PaymentEvent } from '@payhook/contracts';
 import { createKafka, MessageProducer } from '@payhook/messaging';
 import { TEST_DISPATCHER_API_KEY, waitFor, type TestStack } from '@payhook/testkit';
 import { postJson } from './open-loop';
@@ -29,32 +30,13 @@ export async function startInstantReceiver(): Promise<{ url: string; server: Ser
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, server };
 }
 
+const EXAMPLE = EVENT_TYPE_CATALOGUE.find((entry) => entry.type === EVENT_TYPE)?.example as PaymentEvent;
+
+/** The catalogue's example of the type, with an id of its own and one of 997 payments. */
 function syntheticEvent(index: number): { key: string; value: string; headers: Record<string, string> } {
   const id = randomUUID();
   const paymentId = `pay_bench_${index % 997}`;
-  const now = new Date().toISOString();
-  const value = JSON.stringify({
-    id,
-    type: EVENT_TYPE,
-    createdAt: now,
-    data: {
-      object: {
-        id: paymentId,
-        orderId: `ord_bench_${index}`,
-        amount: 1000,
-        currency: 'EUR',
-        status: 'requires_capture',
-        captureMethod: 'manual',
-        amountCaptured: 0,
-        amountRefunded: 0,
-        failureCode: null,
-        metadata: {},
-        version: 2,
-        createdAt: now,
-        updatedAt: now,
-      },
-    },
-  });
+  const value = JSON.stringify({ ...EXAMPLE, id, data: { object: { ...EXAMPLE.data.object, id: paymentId, orderId: `ord_bench_${index}` } } });
   return { key: paymentId, value, headers: { 'event-id': id, 'event-type': EVENT_TYPE } };
 }
 
