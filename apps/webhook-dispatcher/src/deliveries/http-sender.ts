@@ -38,8 +38,9 @@ const guardedLookup = (allowlist: PrivateAllowlist): LookupFunction => (hostname
 // undici's Agent: a keep-alive pool per origin, so consecutive webhooks to one receiver reuse
 // their connections. Chosen by measurement (docs/benchmarks.md): 1.3× the POSTs per second
 // of node:http's keep-alive agent on the same machine, for three quarters of its CPU. One
-// agent per allowlist, because the SSRF guard is its connect-time lookup.
-const agents = new Map<PrivateAllowlist, Agent>();
+// agent per allowlist, because the SSRF guard is its connect-time lookup; it goes with its
+// allowlist (a process has one, from WEBHOOK_ALLOWED_PRIVATE_TARGETS).
+const agents = new WeakMap<PrivateAllowlist, Agent>();
 const trusting = new Agent({ connections: 256, keepAliveTimeout: 30_000 });
 
 function agentFor(allowlist: PrivateAllowlist): Agent {
