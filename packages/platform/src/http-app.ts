@@ -5,9 +5,9 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { FastifyBodyParser, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { ApiError, ErrorFilter, toErrorResponse } from './errors';
+import { ErrorFilter, toErrorResponse } from './errors';
 import { NestPinoLogger, logRequests } from './logger';
-import { rejectUnstorableInput } from './input-guard';
+import { INVALID_URL, rejectUnstorableInput } from './input-guard';
 import { addCommonErrors, zodToOpenApi } from './openapi';
 
 export interface HttpAppOptions {
@@ -41,7 +41,7 @@ export async function createHttpApp(module: Type | DynamicModule, options: HttpA
     // A path that is not valid percent-encoding never reaches Nest: answered here, in the one error shape.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
       const invalidUrl = error.code === 'FST_ERR_BAD_URL';
-      const { status, body } = toErrorResponse(invalidUrl ? new ApiError(400, 'invalid_url', 'The request path is not valid percent-encoding.') : error);
+      const { status, body } = toErrorResponse(invalidUrl ? INVALID_URL : error);
       void reply.status(status).send(body);
     },
   });

@@ -47,6 +47,9 @@ function decodedPath(url: string): string | undefined {
   }
 }
 
+/** A path that is not valid percent-encoding (also what Fastify's router refuses as FST_ERR_BAD_URL). */
+export const INVALID_URL = new ApiError(400, 'invalid_url', 'The request path is not valid percent-encoding.');
+
 const MESSAGES: Record<InputProblem, ApiError> = {
   nul: new ApiError(400, 'invalid_characters', 'The request contains a NUL (U+0000) character, which is not accepted.'),
   lone_surrogate: new ApiError(400, 'invalid_characters', 'The request contains a lone UTF-16 surrogate (\\ud800-\\udfff without its pair), which is not text.'),
@@ -64,7 +67,7 @@ export function rejectUnstorableInput(request: FastifyRequest, reply: FastifyRep
   const receiver = request.url.startsWith('/webhooks/');
   const problem =
     path === undefined
-      ? new ApiError(400, 'invalid_url', 'The request path is not valid percent-encoding.')
+      ? INVALID_URL
       : [path, request.query, receiver ? undefined : request.body].map(inputProblem).find(Boolean);
   if (!problem) return done();
   const { status, body } = toErrorResponse(problem instanceof ApiError ? problem : MESSAGES[problem]);
