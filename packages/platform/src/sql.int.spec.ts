@@ -45,6 +45,15 @@ it('rolls the whole transaction back when its work throws, and the connection st
   expect(await database.rows(ALL)).toEqual([{ id: 3, label: 'three' }]);
 });
 
+it('reports a transaction\'s first failure from the statements sent after it, not "transaction is aborted"', async () => {
+  const outcomes = await database
+    .transaction((tx) => Promise.allSettled([tx.count(INSERT, [1, 'one']), tx.count(INSERT, [1, 'again']), tx.rows(ALL)]).then((settled) => { throw settled; }))
+    .catch((settled: Array<PromiseSettledResult<unknown>>) => settled);
+  const [, conflict, after] = outcomes as Array<PromiseRejectedResult>;
+  expect(conflict.reason).toMatchObject({ code: '23505', statement: 'sql-spec.insert' });
+  expect(after.reason).toBe(conflict.reason);
+});
+
 it('runs a transaction on one connection, where its statements stay prepared', async () => {
   const pids = await database.transaction(async (tx) => {
     await tx.rows(ALL);

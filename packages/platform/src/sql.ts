@@ -1,4 +1,5 @@
 import { Pool, type PoolClient, type QueryResultRow } from 'pg';
+import { sqlState } from './poison';
 
 /**
  * A named statement. Postgres parses and plans it once per connection; afterwards only
@@ -31,13 +32,26 @@ export interface Sql {
 type Queryable = Pick<PoolClient, 'query'>;
 
 /** A failed statement's error says which statement it was (its text has no values: they travel apart). */
-function named(error: unknown, statement: Statement): never {
-  if (error && typeof error === 'object') Object.assign(error, { statement: statement.name, query: statement.text });
-  throw error;
+function named(error: unknown, statement: Statement): unknown {
+  if (error && typeof error === 'object' && !('statement' in error)) Object.assign(error, { statement: statement.name, query: statement.text });
+  return error;
 }
 
+/** SQLSTATE 25P02: the transaction failed earlier, so this statement was not run. */
+const IN_FAILED_TRANSACTION = '25P02';
+
 class StatementRunner implements Sql {
-  constructor(private readonly target: Queryable) {}
+  /**
+   * In a transaction, its first failed statement. Statements sent after it (pipelined)
+   * fail only because it did, so they report its error: whichever promise a caller's
+   * Promise.all settles on first, it sees the cause, not "transaction is aborted".
+   */
+  private failure?: unknown;
+
+  constructor(
+    private readonly target: Queryable,
+    private readonly inTransaction: boolean,
+  ) {}
 
   async rows<R extends QueryResultRow>(statement: Statement, values: readonly unknown[] = []): Promise<R[]> {
     return (await this.run<R>(statement, values)).rows;
@@ -52,7 +66,12 @@ class StatementRunner implements Sql {
   }
 
   private run<R extends QueryResultRow>(statement: Statement, values: readonly unknown[]) {
-    return this.target.query<R>({ name: statement.name, text: statement.text, values: values as unknown[] }).catch((error: unknown) => named(error, statement));
+    return this.target.query<R>({ name: statement.name, text: statement.text, values: values as unknown[] }).catch((error: unknown) => {
+      if (!this.inTransaction) throw named(error, statement);
+      if (this.failure !== undefined && sqlState(error) === IN_FAILED_TRANSACTION) throw this.failure;
+      this.failure ??= named(error, statement);
+      throw error;
+    });
   }
 }
 
@@ -84,7 +103,7 @@ export class Database implements Sql {
     });
     // An idle client's error (a restarted server) must not crash the process; the pool replaces it.
     this.pool.on('error', () => undefined);
-    this.direct = new StatementRunner(this.pool);
+    this.direct = new StatementRunner(this.pool, false);
   }
 
   rows<R extends QueryResultRow>(statement: Statement, values?: readonly unknown[]): Promise<R[]> {
@@ -115,7 +134,7 @@ export class Database implements Sql {
       // Not awaited on their own: in pipeline mode they go out with the first statement.
       const begin = Promise.all([client.query('BEGIN'), ...(options.durable === false ? [client.query('SET LOCAL synchronous_commit = off')] : [])]);
       begin.catch(() => undefined);
-      const result = await work(new StatementRunner(client));
+      const result = await work(new StatementRunner(client, true));
       await begin;
       await client.query('COMMIT');
       return result;
