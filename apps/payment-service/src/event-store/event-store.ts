@@ -7,8 +7,10 @@ import { toSnapshot, type PaymentEvent, type PaymentState } from '../payments/do
 import { appendEvents, loadStream, type EventRow, type NewEvent } from '../store/events';
 import { addToOutbox, type OutboxEntry } from '../store/outbox';
 
-/** Another writer appended to the stream first (SQLSTATE 23505 on (stream_id, version)). */
-export class ConcurrencyError extends Error {}
+/** Another writer appended to the stream first: SQLSTATE 23505 on (stream_id, version). */
+export function isStreamConflict(error: unknown): boolean {
+  return sqlState(error) === '23505' && (error as { constraint?: unknown }).constraint === 'events_stream_version';
+}
 
 export interface StoredEvent {
   id: string;
@@ -54,7 +56,7 @@ export class EventStore {
   }
 
   /**
-   * Appends after the loaded stream's version; throws ConcurrencyError if the stream moved on.
+   * Appends after the loaded stream's version; fails with a stream conflict (isStreamConflict) if the stream moved on.
    * Returns the stream as it now stands, so callers need not read it again.
    */
   async append(tx: Sql, stream: LoadedStream, newEvents: PaymentEvent[]): Promise<LoadedStream> {
@@ -80,12 +82,7 @@ export class EventStore {
       events.push({ id: eventId, type: event.type, version, data: event.data, createdAt: now });
     }
     if (rows.length === 0) return stream;
-    try {
-      await Promise.all([appendEvents(tx, rows), addToOutbox(tx, outbox)]);
-    } catch (error) {
-      if (sqlState(error) === '23505') throw new ConcurrencyError(`stream ${state!.id} moved past version ${stream.version}`);
-      throw error;
-    }
+    await Promise.all([appendEvents(tx, rows), addToOutbox(tx, outbox)]);
     return { state, version, events };
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { PaymentSnapshot } from '@payhook/contracts';
 import { ApiError, Database, type Sql } from '@payhook/platform';
-import { ConcurrencyError, EventStore, type LoadedStream, type StoredEvent } from '../event-store/event-store';
+import { EventStore, isStreamConflict, type LoadedStream, type StoredEvent } from '../event-store/event-store';
 import { ProcessingScheduler } from '../processing/processing-scheduler';
 import { streamsOfOrder } from '../store/events';
 import { decide, PaymentRuleError } from './domain/decider';
@@ -80,7 +80,7 @@ export class PaymentsService {
       try {
         return await work();
       } catch (error) {
-        if (!(error instanceof ConcurrencyError)) throw error;
+        if (!isStreamConflict(error)) throw error;
         if (attempt >= attempts) {
           throw new ApiError(409, 'concurrent_modification', 'The payment was changed by another request; try again.');
         }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Database, isTransientError, LOGGER, Quarantine, runIsolated, WorkerLoop } from '@payhook/platform';
 import type { Logger } from 'pino';
-import { ConcurrencyError, EventStore } from '../event-store/event-store';
+import { EventStore, isStreamConflict } from '../event-store/event-store';
 import { dueProcessing, finishProcessing, lockDueProcessing } from '../store/processing-jobs';
 import { decide } from '../payments/domain/decider';
 import { ProcessingScheduler } from './processing-scheduler';
@@ -45,7 +45,7 @@ export class ProcessingWorker implements OnApplicationBootstrap, OnModuleDestroy
       {
         run: (paymentIds) => this.process(paymentIds),
         // A capture or cancel that won the race: the next run sees the new state.
-        isTransient: (error) => error instanceof ConcurrencyError || isTransientError(error),
+        isTransient: (error) => isStreamConflict(error) || isTransientError(error),
         setAside: (paymentId, reason) =>
           this.database.transaction(async (tx) => {
             await finishProcessing(tx, [paymentId]);
