@@ -71,7 +71,8 @@ beforeAll(async () => {
         const parsed = parsePaymentEvent(JSON.parse(m.value!.toString()));
         if (!parsed.ok) throw new Error(parsed.error);
         expect(m.key).toBe(parsed.value.data.object.id);
-        expect(m.headers).toEqual({ 'event-id': parsed.value.id, 'event-type': parsed.value.type });
+        // Every event carries the trace of the request that made its payment or change.
+        expect(m.headers).toEqual({ 'event-id': parsed.value.id, 'event-type': parsed.value.type, traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/) });
         received.push(parsed.value);
       }
     },

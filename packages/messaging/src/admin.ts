@@ -4,6 +4,8 @@ import { clientOptions, type KafkaCluster } from './kafka-client';
 import { hasKafkaError } from './kafka-errors';
 
 const ALREADY_EXISTS = new Set(['TOPIC_ALREADY_EXISTS']);
+/** ListOffsets' timestamp for "the next offset to be written". */
+const LATEST = -1n;
 
 export interface TopicSpec {
   topic: string;
@@ -73,6 +75,22 @@ export class MessagingAdmin {
     const [group] = await this.client().listConsumerGroupOffsets({ groups: [groupId] });
     const partitions = group?.topics.find((t) => t.name === topic)?.partitions ?? [];
     return new Map(partitions.map((p) => [p.partitionIndex, p.committedOffset.toString()]));
+  }
+
+  /** Messages on the topic that the group has not committed yet, over every partition. */
+  async lag(groupId: string, topic: string): Promise<number> {
+    const metadata = await this.client().metadata({ topics: [topic] });
+    const partitions = metadata.topics.get(topic)?.partitionsCount ?? 0;
+    const [ends, committed] = await Promise.all([
+      this.client().listOffsets({ topics: [{ name: topic, partitions: Array.from({ length: partitions }, (_, partitionIndex) => ({ partitionIndex, timestamp: LATEST })) }] }),
+      this.committedOffsets(groupId, topic),
+    ]);
+    let lag = 0n;
+    for (const partition of ends[0]?.partitions ?? []) {
+      const done = BigInt(committed.get(partition.partitionIndex) ?? '-1');
+      lag += partition.offset - (done < 0n ? 0n : done);
+    }
+    return Number(lag);
   }
 
   async disconnect(): Promise<void> {

@@ -6,6 +6,7 @@ import { databaseUrl, openDatabase } from './database';
 import { createHttpApp, type HttpAppOptions } from './http-app';
 import { connectKafka } from './kafka';
 import { createLogger } from './logger';
+import { Metrics } from './metrics';
 import { Database } from './sql';
 
 /** The settings every app has, read from its validated config. */
@@ -49,15 +50,17 @@ export async function bootstrapApp(definition: AppDefinition): Promise<INestAppl
     migrations: definition.migrations,
   });
   const database = new Database({ url: databaseUrl(infrastructure.databaseUrl, infrastructure.databaseName), poolSize: definition.poolSize ?? 10 });
+  const metrics = new Metrics(definition.service);
   try {
     const resources: CoreResources =
       infrastructure.kafkaBrokers === undefined
-        ? { logger, dataSource, database }
-        : { logger, dataSource, database, ...(await connectKafka({ brokers: infrastructure.kafkaBrokers, clientId: definition.service, logger, topics: definition.topics })) };
+        ? { logger, dataSource, database, metrics }
+        : { logger, dataSource, database, metrics, ...(await connectKafka({ brokers: infrastructure.kafkaBrokers, clientId: definition.service, logger, topics: definition.topics })) };
     return await createHttpApp(definition.rootModule(CoreModule.forRoot(resources), resources), {
       title: definition.title,
       description: definition.description,
       logger,
+      metrics,
       bodyLimit: definition.bodyLimit,
       bearerAuth: true,
       extendDocument: definition.extendDocument,

@@ -4,6 +4,7 @@ import { MessagingAdmin, type KafkaCluster } from '@payhook/messaging';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { HealthController, InfrastructureIndicators } from './health';
+import { Metrics, MetricsController } from './metrics';
 import { Database } from './sql';
 
 /** Injection tokens for the resources every app opens before Nest starts. */
@@ -16,6 +17,7 @@ export interface CoreResources {
   dataSource: DataSource;
   /** The store layer's: every statement the app runs. */
   database: Database;
+  metrics: Metrics;
   /** Absent for an app that does not use Kafka (order-service): then /health does not check it. */
   kafka?: KafkaCluster;
   admin?: MessagingAdmin;
@@ -34,7 +36,7 @@ class ResourceCloser implements OnApplicationShutdown {
 
 /**
  * What every Payhook app shares: the database (and Kafka, where it uses it) handles as
- * injectable providers, GET /health, and closing those handles on shutdown.
+ * injectable providers, GET /health, GET /metrics, and closing those handles on shutdown.
  */
 @Global()
 @Module({})
@@ -45,17 +47,18 @@ export class CoreModule {
       imports: [
         TerminusModule.forRoot({ errorLogStyle: 'json', logger: false }),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
         InfrastructureIndicators,
         { provide: LOGGER, useValue: resources.logger },
         { provide: DataSource, useValue: resources.dataSource },
         { provide: Database, useValue: resources.database },
+        { provide: Metrics, useValue: resources.metrics },
         { provide: KAFKA, useValue: resources.kafka ?? null },
         { provide: MessagingAdmin, useValue: resources.admin ?? null },
         { provide: ResourceCloser, useFactory: () => new ResourceCloser(resources) },
       ],
-      exports: [LOGGER, DataSource, Database, KAFKA, MessagingAdmin],
+      exports: [LOGGER, DataSource, Database, Metrics, KAFKA, MessagingAdmin],
     };
   }
 }

@@ -8,12 +8,16 @@ import type { Logger } from 'pino';
 import { ErrorFilter, toErrorResponse } from './errors';
 import { NestPinoLogger, logRequests } from './logger';
 import { INVALID_URL, rejectUnstorableInput } from './input-guard';
+import { measureRequests, type Metrics } from './metrics';
 import { addCommonErrors, zodToOpenApi } from './openapi';
+import { traceRequests } from './trace-context';
 
 export interface HttpAppOptions {
   title: string;
   description: string;
   logger: Logger;
+  /** Where request counts and latencies go (GET /metrics). */
+  metrics: Metrics;
   /** Largest JSON body accepted, in bytes; larger ones are answered 413. */
   bodyLimit?: number;
   /** Bearer auth shown in the OpenAPI document. */
@@ -27,7 +31,7 @@ export const DEFAULT_BODY_LIMIT = 100 * 1024;
 
 /**
  * Creates a Nest HTTP app on Fastify with Payhook's common behaviour: pino logs, one JSON
- * error shape, a body size limit, JSON bodies only, nothing Postgres cannot store, the raw
+ * error shape, request metrics, a trace per request (traceparent), a body size limit, JSON bodies only, nothing Postgres cannot store, the raw
  * body kept for signature checks and OpenAPI at /docs. Signals are handled by `serve` (startup.ts).
  */
 export async function createHttpApp(module: Type | DynamicModule, options: HttpAppOptions): Promise<INestApplication> {
@@ -54,7 +58,9 @@ export async function createHttpApp(module: Type | DynamicModule, options: HttpA
   const jsonBody: FastifyBodyParser<Buffer> = (request, body, done) => (body.length === 0 ? done(null, undefined) : parseJson(request, body.toString('utf8'), done));
   app.useBodyParser('application/json', { bodyLimit }, jsonBody);
   app.useBodyParser(/^application\/[^;/]+\+json/, { bodyLimit }, jsonBody);
+  traceRequests(fastify);
   if (options.logger.isLevelEnabled('info')) logRequests(fastify, options.logger);
+  measureRequests(fastify, options.metrics);
   fastify.addHook('preHandler', rejectUnstorableInput);
   app.useGlobalFilters(new ErrorFilter(options.logger));
 

@@ -21,3 +21,6 @@ export * from './bytes';
 export * from './quarantine';
 export * from './openapi';
 export * from './sql';
+export * from './metrics';
+export * from './trace-context';
+export * from './trace-column';

@@ -58,14 +58,15 @@ export class NestPinoLogger implements LoggerService {
   }
 }
 
-/** One log line per request (not for /health), only when the level is info or lower. */
+/** One log line per request (not for /health or /metrics, which are polled), only when the level is info or lower. */
 export function logRequests(fastify: FastifyInstance, logger: Logger): void {
   fastify.addHook('onResponse', (request, reply, done) => {
-    if (request.url !== '/health') {
+    if (request.url !== '/health' && request.url !== '/metrics') {
       const line = {
         req: { method: request.method, url: request.url, remoteAddress: request.ip },
         res: { statusCode: reply.statusCode },
         responseTime: Math.round(reply.elapsedTime * 10) / 10,
+        traceId: request.trace?.traceId,
       };
       if (reply.statusCode >= 500) logger.error(line, 'request errored');
       else logger.info(line, 'request completed');

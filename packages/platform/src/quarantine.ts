@@ -7,6 +7,7 @@ import { BearerAuthGuard } from './auth';
 import { readableBytes, storableText } from './bytes';
 import { LOGGER } from './core.module';
 import { ApiErrors, ZodQuery } from './openapi';
+import { Metrics } from './metrics';
 import { Database, statement, type Sql } from './sql';
 
 /** Quarantined records are kept this long, then pruned (at the next quarantine). */
@@ -72,19 +73,26 @@ const SET_ASIDE = statement(
    ON CONFLICT (worker, record_id) DO NOTHING RETURNING id`,
 );
 const PRUNE = statement('quarantine.prune', `DELETE FROM quarantine WHERE quarantined_at < now() - $1 * interval '1 day'`);
+const COUNT_BY_WORKER = statement('quarantine.count-by-worker', 'SELECT worker, count(*)::int AS records FROM quarantine GROUP BY worker');
 const LIST = statement(
   'quarantine.list',
   `SELECT id, worker, record_id, reason, payload, quarantined_at FROM quarantine
    WHERE ($1::text IS NULL OR worker = $1) ORDER BY id DESC LIMIT $2`,
 );
 
-/** Sets records aside (logged once per record) and lists them for the API. */
+/** Sets records aside (logged once per record), lists them for the API and counts them for /metrics. */
 @Injectable()
 export class Quarantine {
   constructor(
     @Inject(Database) private readonly database: Database,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+    @Inject(Metrics) metrics: Metrics,
+  ) {
+    metrics.sampled('payhook_quarantined_records', 'Records set aside and kept (30 days), by the worker that set them aside', ['worker'], async () => {
+      const rows = await this.database.rows<{ worker: string; records: number }>(COUNT_BY_WORKER, []);
+      return rows.map((row) => ({ labels: { worker: row.worker }, value: row.records }));
+    });
+  }
 
   /** Inside the caller's transaction when given one, so the record leaves its queue in the same commit. */
   async setAside(record: QuarantinedRecord, sql: Sql = this.database): Promise<void> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiError, Database, type Sql } from '@payhook/platform';
+import { ApiError, Database, formatTraceparent, type Sql, type TraceContext } from '@payhook/platform';
 import { enqueuePaymentRequest } from '../store/payment-requests';
 import { findOrder, listOrders, orderHistory, placeOrder, type OrderRow } from '../store/orders';
 import { orderAmount } from './domain/order-state';
@@ -27,12 +27,13 @@ export class OrdersService {
   constructor(@Inject(Database) private readonly database: Database) {}
 
   /** The order and its payment request commit together: the request is never lost. */
-  async place(tx: Sql, request: PlaceOrderRequest): Promise<Order> {
+  /** `trace` is the order's trace: its payment request carries it to payment-service. */
+  async place(tx: Sql, request: PlaceOrderRequest, trace: TraceContext): Promise<Order> {
     const id = `ord_${randomUUID().replace(/-/g, '')}`;
     // Issued together: they share a round trip.
     const [row] = await Promise.all([
       placeOrder(tx, { id, items: request.items, amount: orderAmount(request.items), currency: request.currency }),
-      enqueuePaymentRequest(tx, id, request.paymentMethod),
+      enqueuePaymentRequest(tx, id, request.paymentMethod, formatTraceparent(trace)),
     ]);
     return toOrder(row);
   }

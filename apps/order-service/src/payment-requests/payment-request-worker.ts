@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Database, databaseUrl, LOGGER, Quarantine, runIsolated, storableText, WorkerLoop, type Sql } from '@payhook/platform';
+import { Database, databaseUrl, LOGGER, nextHopHeader, Quarantine, runIsolated, storableText, WorkerLoop, type Sql } from '@payhook/platform';
 import type { Logger } from 'pino';
 import { Agent, request } from 'undici';
 import { ORDER_CONFIG, type OrderConfig } from '../config';
@@ -111,6 +111,7 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
           authorization: `Bearer ${this.config.PAYMENT_API_KEY}`,
           'content-type': 'application/json',
           'idempotency-key': due.order_id,
+          ...nextHopHeader(due.traceparent),
         },
         body: JSON.stringify({ orderId: due.order_id, amount: due.amount, currency: due.currency, paymentMethod: due.payment_method }),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),

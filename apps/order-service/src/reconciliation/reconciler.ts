@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { PaymentSnapshot } from '@payhook/contracts';
-import { Database, isTransientError, LOGGER, Quarantine, runIsolated, WorkerLoop } from '@payhook/platform';
+import { Database, isTransientError, LOGGER, Metrics, Quarantine, runIsolated, WorkerLoop, type Counter } from '@payhook/platform';
 import type { Logger } from 'pino';
 import { ORDER_CONFIG, type OrderConfig } from '../config';
 import { applyPaymentToOrder } from '../orders/payment-application';
@@ -29,13 +29,17 @@ interface WaitingOrder {
 @Injectable()
 export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly loop: WorkerLoop;
+  /** Checks by what came of them: the payment applied, already known (stale), not the order's, invalid or unavailable. */
+  private readonly checks: Counter<'result'>;
 
   constructor(
     @Inject(Database) private readonly database: Database,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(ORDER_CONFIG) private readonly config: OrderConfig,
     private readonly quarantine: Quarantine,
+    @Inject(Metrics) metrics: Metrics,
   ) {
+    this.checks = metrics.counter('payhook_reconciliations_total', 'Waiting orders checked against payment-service, by result (applied, stale, mismatch, invalid, unavailable)', ['result']);
     this.loop = new WorkerLoop({
       name: 'reconciliation',
       logger,
@@ -63,18 +67,24 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     const lookups = await Promise.all(due.map(async (order) => ({ order, lookup: await this.lookUp(order.payment_id) })));
     const found: Array<{ order: WaitingOrder; payment: PaymentSnapshot }> = [];
     for (const { order, lookup } of lookups) {
+      if (lookup.kind !== 'found') this.checks.inc({ result: lookup.kind });
       if (lookup.kind === 'found') found.push({ order, payment: lookup.payment });
       else if (lookup.kind === 'invalid') await this.setAside(order, lookup.reason, lookup.answer);
     }
     await runIsolated(found, {
-      run: (batch) =>
-        this.database.transaction(async (tx) => {
+      run: async (batch) => {
+        const outcomes = await this.database.transaction(async (tx) => {
+          const results = [];
           for (const { payment } of batch) {
             const detail = `payment-service reports ${payment.status} at version ${payment.version}`;
             const outcome = await applyPaymentToOrder(tx, payment, { cause: 'reconciliation', eventId: null, webhookId: null, detail });
             if (outcome.result === 'applied') this.logger.info({ orderId: payment.orderId, status: outcome.status }, 'order reconciled: its webhook had not come');
+            results.push(outcome.result);
           }
-        }),
+          return results;
+        });
+        for (const result of outcomes) this.checks.inc({ result });
+      },
       setAside: ({ order }, reason) => this.setAside(order, `could not apply the payment: ${reason}`),
     });
     return due.length;

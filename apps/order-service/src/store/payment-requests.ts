@@ -12,9 +12,11 @@ export interface DueRequest {
   attempts: number;
   amount: number;
   currency: string;
+  /** The order's trace (W3C traceparent), continued in the request to payment-service. */
+  traceparent: string | null;
 }
 
-const ENQUEUE = statement('payment-requests.enqueue', 'INSERT INTO payment_requests (order_id, payment_method) VALUES ($1, $2)');
+const ENQUEUE = statement('payment-requests.enqueue', 'INSERT INTO payment_requests (order_id, payment_method, traceparent) VALUES ($1, $2, $3)');
 /** The lease is taken and committed in one statement. */
 const LEASE_DUE = statement(
   'payment-requests.lease-due',
@@ -24,7 +26,7 @@ const LEASE_DUE = statement(
      SELECT order_id FROM payment_requests
      WHERE next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
      ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-   RETURNING r.order_id, r.payment_method, r.attempts, o.amount, o.currency`,
+   RETURNING r.order_id, r.payment_method, r.attempts, o.amount, o.currency, r.traceparent`,
 );
 const REMOVE = statement('payment-requests.remove', 'DELETE FROM payment_requests WHERE order_id = ANY($1)');
 const RETRY_LATER = statement(
@@ -33,8 +35,8 @@ const RETRY_LATER = statement(
      next_attempt_at = now() + $3 * interval '1 millisecond' WHERE order_id = $1`,
 );
 
-export async function enqueuePaymentRequest(tx: Sql, orderId: string, paymentMethod: string): Promise<void> {
-  await tx.count(ENQUEUE, [orderId, paymentMethod]);
+export async function enqueuePaymentRequest(tx: Sql, orderId: string, paymentMethod: string, traceparent: string): Promise<void> {
+  await tx.count(ENQUEUE, [orderId, paymentMethod, traceparent]);
 }
 
 /** Leases up to `limit` due requests for `leaseMs`, with what payment-service must be asked. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PaymentEvent } from '@payhook/contracts';
-import { ApiError, Database, errorReason, isTransientError, Quarantine } from '@payhook/platform';
+import { ApiError, Database, errorReason, isTransientError, Metrics, Quarantine, type Counter } from '@payhook/platform';
 import { applyPaymentToOrder, type ApplicationResult } from '../orders/payment-application';
 import { admitWebhook } from '../store/inbox';
 import { lockOrderForPayment } from '../store/orders';
@@ -17,14 +17,22 @@ export type WebhookResult = ApplicationResult | { result: 'duplicate' } | { resu
  */
 @Injectable()
 export class PaymentWebhooks {
+  /** Verified webhooks by result: applied, stale (not newer), mismatch (not the order's), duplicate or quarantined. */
+  private readonly received: Counter<'result'>;
+
   constructor(
     @Inject(Database) private readonly database: Database,
     private readonly quarantine: Quarantine,
-  ) {}
+    @Inject(Metrics) metrics: Metrics,
+  ) {
+    this.received = metrics.counter('payhook_webhooks_applied_total', 'Verified payment webhooks, by result (applied, stale, mismatch, duplicate, quarantined)', ['result']);
+  }
 
   async apply(webhookId: string, event: PaymentEvent, rawBody: Buffer): Promise<WebhookResult> {
     try {
-      return await this.applyOnce(webhookId, event);
+      const outcome = await this.applyOnce(webhookId, event);
+      this.received.inc({ result: outcome.result });
+      return outcome;
     } catch (error) {
       if (error instanceof ApiError || isTransientError(error)) throw error;
       return this.setAside(webhookId, errorReason(error), rawBody);
@@ -33,6 +41,7 @@ export class PaymentWebhooks {
 
   async setAside(webhookId: string, reason: string, rawBody: Buffer): Promise<WebhookResult> {
     await this.quarantine.setAside({ worker: 'webhook-receiver', recordId: webhookId, reason, payload: rawBody });
+    this.received.inc({ result: 'quarantined' });
     return { result: 'quarantined', reason };
   }
 

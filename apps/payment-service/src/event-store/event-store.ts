@@ -32,6 +32,8 @@ export interface LoadedStream {
   state: PaymentState;
   version: number;
   events: StoredEvent[];
+  /** The trace of the stream's latest traced change: the processing worker's events continue it. */
+  traceparent?: string;
 }
 
 /**
@@ -47,19 +49,22 @@ export class EventStore {
   ) {}
 
   async load(streamId: string, sql: Sql = this.database): Promise<LoadedStream> {
-    const events = (await loadStream(sql, streamId)).map(toStored);
+    const rows = await loadStream(sql, streamId);
+    const events = rows.map(toStored);
     return {
       state: fold(events.map((e) => ({ type: e.type, data: e.data }) as PaymentEvent)),
       version: events.length ? events[events.length - 1].version : 0,
       events,
+      traceparent: rows.findLast((row) => row.traceparent !== null)?.traceparent ?? undefined,
     };
   }
 
   /**
    * Appends after the loaded stream's version; fails with a stream conflict (isStreamConflict) if the stream moved on.
-   * Returns the stream as it now stands, so callers need not read it again.
+   * Returns the stream as it now stands, so callers need not read it again. The events
+   * carry `traceparent` (a request's trace), or else the stream's own, in their metadata and outbox rows.
    */
-  async append(tx: Sql, stream: LoadedStream, newEvents: PaymentEvent[]): Promise<LoadedStream> {
+  async append(tx: Sql, stream: LoadedStream, newEvents: PaymentEvent[], traceparent = stream.traceparent): Promise<LoadedStream> {
     let state = stream.state;
     let version = stream.version;
     const events = [...stream.events];
@@ -71,18 +76,18 @@ export class EventStore {
       state = evolve(state, event);
       const eventId = randomUUID();
       const now = new Date().toISOString();
-      rows.push({ streamId: state!.id, version, eventId, type: event.type, data: event.data, createdAt: now });
+      rows.push({ streamId: state!.id, version, eventId, type: event.type, data: event.data, createdAt: now, traceparent });
       const envelope = {
         id: eventId,
         type: event.type,
         createdAt: now,
         data: { object: toSnapshot(state!, version, firstCreatedAt ?? now, now) },
       };
-      outbox.push({ topic: this.config.PAYMENT_EVENTS_TOPIC, key: state!.id, eventId, eventType: event.type, payload: JSON.stringify(envelope) });
+      outbox.push({ topic: this.config.PAYMENT_EVENTS_TOPIC, key: state!.id, eventId, eventType: event.type, payload: JSON.stringify(envelope), traceparent });
       events.push({ id: eventId, type: event.type, version, data: event.data, createdAt: now });
     }
     if (rows.length === 0) return stream;
     await Promise.all([appendEvents(tx, rows), addToOutbox(tx, outbox)]);
-    return { state, version, events };
+    return { state, version, events, traceparent };
   }
 }

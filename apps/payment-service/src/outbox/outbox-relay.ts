@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { chunkBySize, isRecordRefused, MessageProducer, messageSize, type KafkaCluster, type OutgoingMessage } from '@payhook/messaging';
-import { Database, databaseUrl, KAFKA, LOGGER, Quarantine, runIsolated, statement, WorkerLoop } from '@payhook/platform';
+import { Database, databaseUrl, KAFKA, LOGGER, Metrics, nextHopHeader, Quarantine, runIsolated, statement, WorkerLoop } from '@payhook/platform';
 import type { Logger } from 'pino';
 import { PAYMENT_CONFIG, type PaymentConfig } from '../config';
-import { oldestInOutbox, removeFromOutbox, type OutboxRow } from '../store/outbox';
+import { oldestInOutbox, outboxBacklog, removeFromOutbox, type OutboxRow } from '../store/outbox';
 
 /** Only one relay publishes at a time, so per-payment order holds with several instances. */
 const RELAY_LOCK = 7_460_101;
@@ -32,8 +32,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(LOGGER) logger: Logger,
     @Inject(PAYMENT_CONFIG) private readonly config: PaymentConfig,
     private readonly quarantine: Quarantine,
+    @Inject(Metrics) metrics: Metrics,
   ) {
     this.producer = new MessageProducer(kafka);
+    metrics.sampled('payhook_outbox_depth', 'Events in the outbox, not yet acknowledged by Kafka', [], async () => [{ value: (await outboxBacklog(database)).depth }]);
+    metrics.sampled('payhook_outbox_oldest_age_seconds', 'How long the oldest outbox row has waited (0 when the outbox is empty)', [], async () => [
+      { value: (await outboxBacklog(database)).oldestAgeSeconds },
+    ]);
     this.loop = new WorkerLoop({
       name: 'outbox-relay',
       logger,
@@ -63,7 +68,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         row,
         key: row.message_key,
         value: row.payload,
-        headers: { 'event-id': row.event_id, 'event-type': row.event_type },
+        headers: { 'event-id': row.event_id, 'event-type': row.event_type, ...nextHopHeader(row.traceparent) },
       }));
       const setAside = (message: Outgoing, reason: string) =>
         this.quarantine.setAside({ worker: 'outbox-relay', recordId: message.row.event_id, reason, payload: message.value }, tx);

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { paymentSnapshotSchema, type PaymentSnapshot } from '@payhook/contracts';
-import { ApiErrors, BearerAuthGuard, IdempotencyKey, IdempotencyKeys, ZodBody, ZodQuery, type Sql } from '@payhook/platform';
+import { ApiErrors, BearerAuthGuard, formatTraceparent, IdempotencyKey, IdempotencyKeys, RequestTrace, TRACEPARENT_API_HEADER, ZodBody, ZodQuery, type Sql, type TraceContext } from '@payhook/platform';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import {
@@ -31,13 +31,15 @@ export class PaymentsController {
   @ApiResponse({ status: 201, description: 'Created, status processing', standardSchema: paymentSnapshotSchema })
   @ApiErrors(401, 409)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiHeader(TRACEPARENT_API_HEADER)
   async create(
     @ZodBody(createPaymentSchema) request: CreatePaymentRequest,
     @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) response: FastifyReply,
+    @RequestTrace() trace: TraceContext,
   ): Promise<PaymentSnapshot> {
     // The body alone identifies a creation, so keys stored before routes were named still replay.
-    return this.idempotency.respond(response, key, request, 201, (tx) => this.payments.create(tx, request));
+    return this.idempotency.respond(response, key, request, 201, (tx) => this.payments.create(tx, request, formatTraceparent(trace)));
   }
 
   @Get()
@@ -70,13 +72,15 @@ export class PaymentsController {
   @ApiResponse({ status: 200, description: 'The payment, captured', standardSchema: paymentSnapshotSchema })
   @ApiErrors(401, 404, 409)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiHeader(TRACEPARENT_API_HEADER)
   capture(
     @Param('id') id: string,
     @ZodBody(captureSchema, { allowEmpty: true }) body: z.infer<typeof captureSchema>,
     @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) response: FastifyReply,
+    @RequestTrace() trace: TraceContext,
   ) {
-    return this.command(response, key, { route: 'capture', id, body }, (tx) => this.payments.capture(tx, id, body.amount));
+    return this.command(response, key, { route: 'capture', id, body }, (tx) => this.payments.capture(tx, id, formatTraceparent(trace), body.amount));
   }
 
   @Post(':id/cancel')
@@ -85,13 +89,15 @@ export class PaymentsController {
   @ApiResponse({ status: 200, description: 'The payment, canceled', standardSchema: paymentSnapshotSchema })
   @ApiErrors(401, 404, 409)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiHeader(TRACEPARENT_API_HEADER)
   cancel(
     @Param('id') id: string,
     @ZodBody(cancelSchema, { allowEmpty: true }) body: z.infer<typeof cancelSchema>,
     @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) response: FastifyReply,
+    @RequestTrace() trace: TraceContext,
   ) {
-    return this.command(response, key, { route: 'cancel', id, body }, (tx) => this.payments.cancel(tx, id));
+    return this.command(response, key, { route: 'cancel', id, body }, (tx) => this.payments.cancel(tx, id, formatTraceparent(trace)));
   }
 
   @Post(':id/refunds')
@@ -100,13 +106,15 @@ export class PaymentsController {
   @ApiResponse({ status: 200, description: 'The payment, refunded', standardSchema: paymentSnapshotSchema })
   @ApiErrors(401, 404, 409)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiHeader(TRACEPARENT_API_HEADER)
   refund(
     @Param('id') id: string,
     @ZodBody(refundSchema, { allowEmpty: true }) body: z.infer<typeof refundSchema>,
     @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) response: FastifyReply,
+    @RequestTrace() trace: TraceContext,
   ) {
-    return this.command(response, key, { route: 'refund', id, body }, (tx) => this.payments.refund(tx, id, body.amount));
+    return this.command(response, key, { route: 'refund', id, body }, (tx) => this.payments.refund(tx, id, formatTraceparent(trace), body.amount));
   }
 
   /** A command with its Idempotency-Key, run again when it lost a race on the payment's stream. */

@@ -32,12 +32,12 @@ export class PaymentsService {
     private readonly scheduler: ProcessingScheduler,
   ) {}
 
-  /** Creates a payment inside the caller's transaction (the idempotency key shares it). */
-  async create(tx: Sql, request: CreatePaymentRequest): Promise<PaymentSnapshot> {
+  /** Creates a payment inside the caller's transaction (the idempotency key shares it); its events carry `traceparent`. */
+  async create(tx: Sql, request: CreatePaymentRequest, traceparent: string): Promise<PaymentSnapshot> {
     const paymentId = `pay_${randomUUID().replace(/-/g, '')}`;
     const stream: LoadedStream = { state: null, version: 0, events: [] };
     const events = this.decideOrThrow({ type: 'create', data: { paymentId, ...request } }, stream);
-    const [appended] = await Promise.all([this.store.append(tx, stream, events), this.scheduler.schedule(tx, paymentId)]);
+    const [appended] = await Promise.all([this.store.append(tx, stream, events, traceparent), this.scheduler.schedule(tx, paymentId)]);
     return snapshotOf(appended);
   }
 
@@ -56,22 +56,22 @@ export class PaymentsService {
     return Promise.all(streamIds.map((streamId) => this.get(streamId)));
   }
 
-  capture(tx: Sql, paymentId: string, amount?: number): Promise<PaymentSnapshot> {
-    return this.handle(tx, paymentId, { type: 'capture', amount });
+  capture(tx: Sql, paymentId: string, traceparent: string, amount?: number): Promise<PaymentSnapshot> {
+    return this.handle(tx, paymentId, { type: 'capture', amount }, traceparent);
   }
 
-  cancel(tx: Sql, paymentId: string): Promise<PaymentSnapshot> {
-    return this.handle(tx, paymentId, { type: 'cancel' });
+  cancel(tx: Sql, paymentId: string, traceparent: string): Promise<PaymentSnapshot> {
+    return this.handle(tx, paymentId, { type: 'cancel' }, traceparent);
   }
 
-  refund(tx: Sql, paymentId: string, amount?: number): Promise<PaymentSnapshot> {
-    return this.handle(tx, paymentId, { type: 'refund', refundId: `re_${randomUUID().replace(/-/g, '')}`, amount });
+  refund(tx: Sql, paymentId: string, traceparent: string, amount?: number): Promise<PaymentSnapshot> {
+    return this.handle(tx, paymentId, { type: 'refund', refundId: `re_${randomUUID().replace(/-/g, '')}`, amount }, traceparent);
   }
 
-  /** Runs a command on one payment inside the caller's transaction (its idempotency key shares it). */
-  async handle(tx: Sql, paymentId: string, command: PaymentCommand): Promise<PaymentSnapshot> {
+  /** Runs a command on one payment inside the caller's transaction (its idempotency key shares it), in the request's trace. */
+  async handle(tx: Sql, paymentId: string, command: PaymentCommand, traceparent: string): Promise<PaymentSnapshot> {
     const stream = await this.store.load(paymentId, tx);
-    return snapshotOf(await this.store.append(tx, stream, this.decideOrThrow(command, stream)));
+    return snapshotOf(await this.store.append(tx, stream, this.decideOrThrow(command, stream), traceparent));
   }
 
   /** Runs work again when it lost a race on a stream (another writer appended first); 409 if it keeps losing. */

@@ -8,6 +8,8 @@ export interface EventRow {
   version: number;
   data: unknown;
   created_at: Date;
+  /** The trace the event was appended in (its metadata), if any. */
+  traceparent: string | null;
 }
 
 export interface NewEvent {
@@ -17,13 +19,15 @@ export interface NewEvent {
   type: string;
   data: unknown;
   createdAt: string;
+  traceparent?: string;
 }
 
-const LOAD = statement('events.load', 'SELECT event_id, type, version, data, created_at FROM events WHERE stream_id = $1 ORDER BY version');
+const LOAD = statement('events.load', "SELECT event_id, type, version, data, created_at, metadata->>'traceparent' AS traceparent FROM events WHERE stream_id = $1 ORDER BY version");
 const APPEND = statement(
   'events.append',
-  `INSERT INTO events (stream_id, version, event_id, type, data, created_at)
-   SELECT * FROM unnest($1::text[], $2::int[], $3::uuid[], $4::text[], $5::jsonb[], $6::timestamptz[])`,
+  `INSERT INTO events (stream_id, version, event_id, type, data, created_at, metadata)
+   SELECT s, v, e, t, d, c, CASE WHEN tp IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('traceparent', tp) END
+   FROM unnest($1::text[], $2::int[], $3::uuid[], $4::text[], $5::jsonb[], $6::timestamptz[], $7::text[]) AS u (s, v, e, t, d, c, tp)`,
 );
 const STREAMS_OF_ORDER = statement(
   'events.streams-of-order',
@@ -43,6 +47,7 @@ export async function appendEvents(tx: Sql, events: NewEvent[]): Promise<void> {
     events.map((e) => e.type),
     events.map((e) => JSON.stringify(e.data)),
     events.map((e) => e.createdAt),
+    events.map((e) => e.traceparent ?? null),
   ]);
 }
 

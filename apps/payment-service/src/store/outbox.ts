@@ -12,6 +12,8 @@ export interface OutboxEntry {
   eventType: string;
   /** The event's JSON, kept as text and published byte for byte. */
   payload: string;
+  /** The trace of the change that made the event: published as a Kafka header. */
+  traceparent?: string;
 }
 
 export interface OutboxRow {
@@ -21,14 +23,16 @@ export interface OutboxRow {
   event_id: string;
   event_type: string;
   payload: string;
+  traceparent: string | null;
 }
 
 const ADD = statement(
   'outbox.add',
-  `INSERT INTO outbox (topic, message_key, event_id, event_type, payload)
-   SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::json[])`,
+  `INSERT INTO outbox (topic, message_key, event_id, event_type, payload, traceparent)
+   SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::json[], $6::text[])`,
 );
-const OLDEST = statement('outbox.oldest', 'SELECT id, topic, message_key, event_id, event_type, payload::text AS payload FROM outbox ORDER BY id LIMIT $1');
+const OLDEST = statement('outbox.oldest', 'SELECT id, topic, message_key, event_id, event_type, payload::text AS payload, traceparent FROM outbox ORDER BY id LIMIT $1');
+const BACKLOG = statement('outbox.backlog', 'SELECT count(*)::int AS depth, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS oldest_age_seconds FROM outbox');
 const REMOVE = statement('outbox.remove', 'DELETE FROM outbox WHERE id = ANY($1)');
 
 export async function addToOutbox(tx: Sql, entries: OutboxEntry[]): Promise<void> {
@@ -38,6 +42,7 @@ export async function addToOutbox(tx: Sql, entries: OutboxEntry[]): Promise<void
     entries.map((e) => e.eventId),
     entries.map((e) => e.eventType),
     entries.map((e) => e.payload),
+    entries.map((e) => e.traceparent ?? null),
   ]);
 }
 
@@ -48,4 +53,10 @@ export function oldestInOutbox(sql: Sql, limit: number): Promise<OutboxRow[]> {
 
 export async function removeFromOutbox(sql: Sql, ids: string[]): Promise<void> {
   if (ids.length > 0) await sql.count(REMOVE, [ids]);
+}
+
+/** How many rows wait and how long the oldest has waited (0 when none): for /metrics. */
+export async function outboxBacklog(sql: Sql): Promise<{ depth: number; oldestAgeSeconds: number }> {
+  const row = await sql.row<{ depth: number; oldest_age_seconds: number }>(BACKLOG, []);
+  return { depth: row?.depth ?? 0, oldestAgeSeconds: row?.oldest_age_seconds ?? 0 };
 }

@@ -1,11 +1,12 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Database, databaseUrl, errorReason, GroupCommit, isTransientError, LOGGER, Quarantine, retryOnConflict, storableText, WorkerLoop } from '@payhook/platform';
+import { Database, databaseUrl, errorReason, GroupCommit, isTransientError, LOGGER, Metrics, nextHopHeader, parseTraceparent, Quarantine, retryOnConflict, storableText, WorkerLoop, type Counter, type Histogram } from '@payhook/platform';
 import { signedHeaders } from '@payhook/webhook-signature';
 import type { Logger } from 'pino';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../config';
 import { disableEndpoint } from '../endpoints/endpoint-status';
 import {
   claimDueDeliveries,
+  countWaitingDeliveries,
   postponeDelivery,
   quarantineDelivery,
   recordFailedAttempt,
@@ -50,13 +51,23 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly leaseMs: number;
   /** Successful attempts, recorded many to a transaction under load. */
   private readonly successes = new GroupCommit<Success>((batch) => this.recordSuccesses(batch));
+  /** Attempts by what came of them: delivered, retrying, held (endpoint disabled) or failed (no tries left). */
+  private readonly attemptOutcomes: Counter<'outcome'>;
+  private readonly attemptDurations: Histogram<'outcome'>;
 
   constructor(
     @Inject(Database) private readonly database: Database,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(DISPATCHER_CONFIG) private readonly config: DispatcherConfig,
     private readonly quarantine: Quarantine,
+    @Inject(Metrics) metrics: Metrics,
   ) {
+    this.attemptOutcomes = metrics.counter('payhook_delivery_attempts_total', 'Webhook attempts, by what came of them (delivered, retrying, held, failed)', ['outcome']);
+    this.attemptDurations = metrics.histogram('payhook_delivery_attempt_duration_seconds', 'Time from sending a webhook to its answer (or error), by outcome', ['outcome']);
+    metrics.sampled('payhook_deliveries_waiting', 'Deliveries not sent yet: pending (due or retrying) and held (endpoint disabled)', ['status'], async () => {
+      const counts = await countWaitingDeliveries(database);
+      return (['pending', 'held'] as const).map((status) => ({ labels: { status }, value: counts[status] }));
+    });
     // Longer than any attempt can take (with recording), so a live worker keeps its rows.
     this.leaseMs = 2 * config.WEBHOOK_TIMEOUT_MS + 5_000;
     this.loop = new WorkerLoop({
@@ -207,18 +218,24 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private async deliver(row: ClaimedDelivery, release: () => void): Promise<void> {
     const attemptedAt = new Date();
     const headers = signedHeaders(row.secrets, row.id, Math.floor(attemptedAt.getTime() / 1000), row.body);
-    const result = await postWebhook(row.url, { ...headers }, row.body, {
+    const trace = nextHopHeader(row.traceparent);
+    const result = await postWebhook(row.url, { ...headers, ...trace }, row.body, {
       timeoutMs: this.config.WEBHOOK_TIMEOUT_MS,
       maxResponseBytes: this.config.WEBHOOK_RESPONSE_MAX_BYTES,
       allowlist: this.config.WEBHOOK_ALLOWED_PRIVATE_TARGETS,
     });
     release();
+    this.logger.info(
+      { deliveryId: row.id, endpointId: row.endpoint_id, statusCode: result.kind === 'response' ? result.statusCode : undefined, error: result.kind === 'error' ? result.error : undefined, durationMs: result.durationMs, traceId: parseTraceparent(row.traceparent)?.traceId },
+      'webhook attempt',
+    );
     await this.record(row, attemptedAt, result);
   }
 
   private async record(row: ClaimedDelivery, attemptedAt: Date, result: SendResult): Promise<void> {
     const attempts = row.attempts + 1;
     if (result.kind === 'response' && isSuccess(result)) {
+      this.observe('delivered', result.durationMs);
       await this.successes.add({ id: row.id, endpointId: row.endpoint_id, attempts, attemptedAt, statusCode: result.statusCode, durationMs: result.durationMs, responseBody: result.responseBody });
       return;
     }
@@ -233,10 +250,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const statusCode = result.kind === 'response' ? result.statusCode : null;
     const error = result.kind === 'error' ? storableText(result.error) : isSuccess(result) ? null : `HTTP ${result.statusCode}`;
     // The endpoint's row first, then the delivery's (endpoint-status.ts): one lock order.
-    await retryOnConflict(() => this.database.transaction(async (tx) => {
+    const recorded = await retryOnConflict(() => this.database.transaction(async (tx) => {
       const endpoint = await markEndpointFailing(tx, row.endpoint_id);
       // Deleted with its endpoint while the POST was in flight: nothing left to record.
-      if (!endpoint) return;
+      if (!endpoint) return undefined;
       // Disabled while the POST was in flight: the next attempt waits for it to be enabled.
       const status = outcome.status === 'pending' && endpoint.status === 'disabled' ? 'held' : outcome.status;
       await recordFailedAttempt(tx, {
@@ -255,7 +272,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       } else if (Number(endpoint.failing_for_ms) >= this.config.WEBHOOK_DISABLE_AFTER) {
         await disableEndpoint(tx, row.endpoint_id, `no successful delivery for ${Math.round(Number(endpoint.failing_for_ms) / 3_600_000)} h`);
       }
+      return status;
     }));
+    if (recorded) this.observe(recorded === 'pending' ? 'retrying' : recorded, result.durationMs);
+  }
+
+  private observe(outcome: 'delivered' | 'retrying' | 'held' | 'failed', durationMs: number): void {
+    this.attemptOutcomes.inc({ outcome });
+    this.attemptDurations.observe({ outcome }, durationMs / 1000);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { parsePaymentEvent } from '@payhook/contracts';
-import { MessageConsumer, type IncomingMessage, type KafkaCluster } from '@payhook/messaging';
-import { Database, KAFKA, Quarantine, retryOnConflict, runIsolated, type Sql } from '@payhook/platform';
+import { MessageConsumer, MessagingAdmin, type IncomingMessage, type KafkaCluster } from '@payhook/messaging';
+import { Database, KAFKA, Metrics, parseTraceparent, Quarantine, retryOnConflict, runIsolated, type Sql } from '@payhook/platform';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../config';
 import { createDeliveries } from '../store/deliveries';
 import { subscribedEndpoints } from '../store/endpoints';
@@ -25,7 +25,13 @@ export class EventIngest implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(KAFKA) kafka: KafkaCluster,
     @Inject(DISPATCHER_CONFIG) config: DispatcherConfig,
     private readonly quarantine: Quarantine,
+    @Inject(MessagingAdmin) admin: MessagingAdmin,
+    @Inject(Metrics) metrics: Metrics,
   ) {
+    const { DISPATCHER_CONSUMER_GROUP: group, PAYMENT_EVENTS_TOPIC: topic } = config;
+    metrics.sampled('payhook_consumer_lag_messages', 'Payment events on the topic not yet ingested (committed) by the dispatcher group', ['topic'], async () => [
+      { labels: { topic }, value: await admin.lag(group, topic) },
+    ]);
     this.consumer = new MessageConsumer(kafka, {
       groupId: config.DISPATCHER_CONSUMER_GROUP,
       topics: [config.PAYMENT_EVENTS_TOPIC],
@@ -61,7 +67,7 @@ export class EventIngest implements OnApplicationBootstrap, OnModuleDestroy {
         });
         continue;
       }
-      events.push({ id: parsed.value.id, type: parsed.value.type, body, publishedAt: message.timestamp });
+      events.push({ id: parsed.value.id, type: parsed.value.type, body, publishedAt: message.timestamp, traceparent: parseTraceparent(message.headers.traceparent) ? message.headers.traceparent : null });
     }
     await runIsolated(events, {
       run: (batch) => retryOnConflict(() => this.database.transaction((tx) => this.record(tx, batch))),

@@ -40,6 +40,8 @@ export interface ClaimedDelivery {
   rate_limit_per_second: number | null;
   body: string;
   secrets: string[];
+  /** The payment's trace: the webhook's `traceparent` continues it. */
+  traceparent: string | null;
 }
 
 export interface NewDelivery {
@@ -121,13 +123,13 @@ export const CLAIM_DUE = statement(
      FROM candidates WHERE d.id = candidates.id
      RETURNING d.id, d.endpoint_id, d.event_id, d.attempts
    )
-   SELECT c.id, c.endpoint_id, c.attempts, e.url, e.rate_limit_per_second, ev.body,
+   SELECT c.id, c.endpoint_id, c.attempts, e.url, e.rate_limit_per_second, ev.body, ev.traceparent,
      ARRAY(SELECT s.secret FROM endpoint_secrets s
            WHERE s.endpoint_id = c.endpoint_id AND (s.expires_at IS NULL OR s.expires_at > now())
            ORDER BY s.id DESC) AS secrets
    FROM claimed c
    CROSS JOIN LATERAL (SELECT url, rate_limit_per_second FROM endpoints WHERE id = c.endpoint_id LIMIT 1) e
-   CROSS JOIN LATERAL (SELECT body FROM events WHERE id = c.event_id LIMIT 1) ev`,
+   CROSS JOIN LATERAL (SELECT body, traceparent FROM events WHERE id = c.event_id LIMIT 1) ev`,
 );
 const RELEASE_LEASES = statement('deliveries.release-leases', `UPDATE deliveries SET lease_until = NULL WHERE id = ANY($1) AND status = 'pending'`);
 const POSTPONE = statement(
@@ -197,6 +199,10 @@ const FIND = statement('deliveries.find', `SELECT ${COLUMNS} FROM deliveries WHE
 const ATTEMPTS = statement(
   'deliveries.attempts',
   'SELECT attempted_at, status_code, duration_ms, error, response_body FROM delivery_attempts WHERE delivery_id = $1 ORDER BY id',
+);
+const COUNT_WAITING = statement(
+  'deliveries.count-waiting',
+  `SELECT status, count(*)::int AS deliveries FROM deliveries WHERE status IN ('pending', 'held') GROUP BY status`,
 );
 const PRUNE_DELIVERED = statement(
   'deliveries.prune-delivered',
@@ -298,6 +304,13 @@ export function findDelivery(sql: Sql, id: string): Promise<DeliveryRow | undefi
 
 export function attemptsOf(sql: Sql, id: string): Promise<AttemptRow[]> {
   return sql.rows<AttemptRow>(ATTEMPTS, [id]);
+}
+
+/** How many deliveries are pending and held (partial indexes make this cheap): for /metrics. */
+export async function countWaitingDeliveries(sql: Sql): Promise<Record<'pending' | 'held', number>> {
+  const counts = { pending: 0, held: 0 };
+  for (const row of await sql.rows<{ status: 'pending' | 'held'; deliveries: number }>(COUNT_WAITING, [])) counts[row.status] = row.deliveries;
+  return counts;
 }
 
 /** Delivered before `cutoff`, with their attempts (ON DELETE CASCADE), at most `limit`. */

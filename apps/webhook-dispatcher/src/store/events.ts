@@ -8,6 +8,8 @@ export interface NewEvent {
   body: string;
   /** The Kafka record's timestamp, ms since the epoch. */
   publishedAt: string;
+  /** The payment's trace, from the record's `traceparent` header: its webhooks continue it. */
+  traceparent: string | null;
 }
 
 export interface EventRow {
@@ -22,8 +24,8 @@ export interface EventRow {
 /** A redelivered message is a no-op: the event id is the primary key. */
 const RECORD = statement(
   'events.record',
-  `INSERT INTO events (id, type, body, published_at)
-   SELECT id, type, body, to_timestamp(ms / 1000.0) FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS e (id, type, body, ms)
+  `INSERT INTO events (id, type, body, published_at, traceparent)
+   SELECT id, type, body, to_timestamp(ms / 1000.0), tp FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[]) AS e (id, type, body, ms, tp)
    ON CONFLICT (id) DO NOTHING RETURNING id, type`,
 );
 const pageStatement = (order: 'asc' | 'desc') =>
@@ -45,7 +47,7 @@ const PRUNE = statement(
 
 /** Records the events not seen before and returns those. */
 export function recordEvents(tx: Sql, events: NewEvent[]): Promise<Array<{ id: string; type: string }>> {
-  return tx.rows(RECORD, [events.map((e) => e.id), events.map((e) => e.type), events.map((e) => e.body), events.map((e) => e.publishedAt)]);
+  return tx.rows(RECORD, [events.map((e) => e.id), events.map((e) => e.type), events.map((e) => e.body), events.map((e) => e.publishedAt), events.map((e) => e.traceparent)]);
 }
 
 export interface EventFilter {

@@ -1,4 +1,4 @@
-import { IdempotencyKeysRetention1732800000001, QuarantineTable1732700000000 } from '@payhook/platform';
+import { IdempotencyKeysRetention1732800000001, QuarantineTable1732700000000, traceparentColumn } from '@payhook/platform';
 import { DispatcherSchema1732400000000 } from './1732400000000-dispatcher-schema';
 import { EventPublishedAt1732600000000 } from './1732600000000-event-published-at';
 import { OutsideBytes1732700000000 } from './1732700000000-outside-bytes';
@@ -13,4 +13,5 @@ export const migrations = [
   QuarantineTable1732700000000,
   HeldDeliveries1732800000000,
   IdempotencyKeysRetention1732800000001,
+  traceparentColumn('events', 1733000000000),
 ];

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+/**
+ * W3C Trace Context (https://www.w3.org/TR/trace-context/): one trace per payment, carried
+ * as a `traceparent` header between the apps, in Kafka headers and in stored rows, so every
+ * log line on an order's path names the same `traceId`.
+ */
+export interface TraceContext {
+  /** 32 lowercase hex digits, not all zero. */
+  traceId: string;
+  /** This hop's span: 16 lowercase hex digits, not all zero. */
+  spanId: string;
+  /** Trace flags, 2 hex digits (01: sampled). */
+  flags: string;
+}
+
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
+const ZEROS = /^0+$/;
+
+/** The context a `traceparent` value names, or undefined when it is absent or not valid (then a new trace starts). */
+export function parseTraceparent(value: unknown): TraceContext | undefined {
+  if (typeof value !== 'string' || value.length > 512) return undefined;
+  const match = TRACEPARENT.exec(value.trim());
+  if (!match) return undefined;
+  const [, version, traceId, spanId, flags, rest] = match;
+  // Version ff is invalid; version 00 has exactly four fields.
+  if (version === 'ff' || (version === '00' && rest !== undefined)) return undefined;
+  if (ZEROS.test(traceId) || ZEROS.test(spanId)) return undefined;
+  return { traceId, spanId, flags };
+}
+
+export function formatTraceparent(context: TraceContext): string {
+  return `00-${context.traceId}-${context.spanId}-${context.flags}`;
+}
+
+/** A span of this trace for the next hop (same trace id, a new span id). */
+export function childSpan(parent: TraceContext): TraceContext {
+  return { traceId: parent.traceId, spanId: randomBytes(8).toString('hex'), flags: parent.flags };
+}
+
+/** Continues the trace a `traceparent` value names, or starts a new, sampled one. */
+export function continueTrace(traceparent: unknown): TraceContext {
+  const parent = parseTraceparent(traceparent);
+  return parent ? childSpan(parent) : { traceId: randomBytes(16).toString('hex'), spanId: randomBytes(8).toString('hex'), flags: '01' };
+}
+
+/** The `traceparent` header for the next hop of a stored trace, or none when nothing was stored. */
+export function nextHopHeader(stored: string | null | undefined): Record<string, string> {
+  const parent = parseTraceparent(stored);
+  return parent ? { traceparent: formatTraceparent(childSpan(parent)) } : {};
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    trace: TraceContext;
+  }
+}
+
+/** Every request gets its trace: the caller's, continued, or a new one. */
+export function traceRequests(fastify: FastifyInstance): void {
+  fastify.decorateRequest('trace', undefined as unknown as TraceContext);
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    request.trace = continueTrace(request.headers.traceparent);
+    done();
+  });
+}
+
+/** The request's trace context, for a handler that stores or forwards it. */
+export const RequestTrace = createParamDecorator((_data: unknown, context: ExecutionContext): TraceContext => context.switchToHttp().getRequest<FastifyRequest>().trace);
+
+/** The OpenAPI description of the `traceparent` request header, for the routes that start or continue a payment's trace. */
+export const TRACEPARENT_API_HEADER = { name: 'traceparent', required: false, description: 'W3C trace context to continue; a new trace starts without one' };
