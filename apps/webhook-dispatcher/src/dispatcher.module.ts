@@ -11,13 +11,16 @@ import { EventsService } from './events/events.service';
 import { EventTypesController } from './event-types/event-types.controller';
 import { Housekeeping } from './housekeeping/housekeeping';
 import { EventIngest } from './ingest/event-ingest';
+import { ListenerHub } from './listeners/listener-hub';
+import { ListenersController } from './listeners/listeners.controller';
+import { ListenersService } from './listeners/listeners.service';
 
 @Module({})
 export class DispatcherModule {
   static register(config: DispatcherConfig): DynamicModule {
     return {
       module: DispatcherModule,
-      controllers: [EndpointsController, DeliveriesController, EventsController, EventTypesController, QUARANTINE_CONTROLLER],
+      controllers: [EndpointsController, DeliveriesController, EventsController, EventTypesController, ListenersController, QUARANTINE_CONTROLLER],
       providers: [
         { provide: DISPATCHER_CONFIG, useValue: config },
         { provide: API_KEY, useValue: config.DISPATCHER_API_KEY },
@@ -27,6 +30,8 @@ export class DispatcherModule {
         EventsService,
         DeliveriesService,
         DeliveryWorker,
+        ListenerHub,
+        ListenersService,
         EventIngest,
         Housekeeping,
         retentionProvider([IDEMPOTENCY_KEYS_RETENTION]),

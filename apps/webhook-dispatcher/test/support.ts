@@ -67,6 +67,10 @@ export class InProcessDispatcher {
     this.api = apiClient(() => this.baseUrl, API_KEY);
   }
 
+  get url(): string {
+    return this.baseUrl;
+  }
+
   get dataSource(): DataSource {
     return this.app.get(DataSource);
   }

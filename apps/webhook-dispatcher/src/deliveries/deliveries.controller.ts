@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { DeliveriesService } from './deliveries.service';
 import { deliveryListSchema, deliverySchema, deliveryWithAttemptsSchema, recoveredSchema } from './delivery-responses';
-import { listDeliveriesQuery, recoverSchema, retrySchema, type ListDeliveriesQuery, type RecoverRequest } from './delivery-requests';
+import { listDeliveriesQuery, recoverSchema, retrySchema, searchDeliveriesQuery, type ListDeliveriesQuery, type RecoverRequest, type SearchDeliveriesQuery } from './delivery-requests';
 
 @ApiTags('deliveries')
 @ApiBearerAuth()
@@ -23,6 +23,14 @@ export class DeliveriesController {
   @ApiErrors(401, 404)
   async list(@Param('id') id: string, @ZodQuery(listDeliveriesQuery) query: ListDeliveriesQuery) {
     return { data: await this.deliveries.listForEndpoint(id, query) };
+  }
+
+  @Get('deliveries')
+  @ApiOperation({ summary: 'The newest deliveries of every endpoint, filtered by endpoint, status and event type' })
+  @ApiResponse({ status: 200, description: 'The deliveries, newest first', standardSchema: deliveryListSchema })
+  @ApiErrors(401)
+  async search(@ZodQuery(searchDeliveriesQuery) query: SearchDeliveriesQuery) {
+    return { data: await this.deliveries.search(query) };
   }
 
   @Get('deliveries/:id')

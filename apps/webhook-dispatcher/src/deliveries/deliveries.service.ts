@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiError, Database, readableBytes, type Sql } from '@payhook/platform';
 import {
+  searchDeliveries,
   attemptsOf,
   findDelivery,
   listDeliveriesForEndpoint,
@@ -10,7 +11,7 @@ import {
   type DeliveryRow,
 } from '../store/deliveries';
 import { findEndpoint, shareLockEndpoint, shareLockEndpointOfDelivery } from '../store/endpoints';
-import type { ListDeliveriesQuery, RecoverRequest } from './delivery-requests';
+import type { ListDeliveriesQuery, RecoverRequest, SearchDeliveriesQuery } from './delivery-requests';
 import type { Attempt, Delivery } from './delivery-responses';
 import { DeliveryWorker } from './delivery-worker';
 
@@ -42,6 +43,10 @@ export class DeliveriesService {
   async listForEndpoint(endpointId: string, query: ListDeliveriesQuery): Promise<Delivery[]> {
     if (!(await findEndpoint(this.database, endpointId))) throw endpointNotFound();
     return (await listDeliveriesForEndpoint(this.database, endpointId, query)).map(toDelivery);
+  }
+
+  async search(query: SearchDeliveriesQuery): Promise<Delivery[]> {
+    return (await searchDeliveries(this.database, query)).map(toDelivery);
   }
 
   async get(id: string): Promise<Delivery & { attemptLog: Attempt[] }> {

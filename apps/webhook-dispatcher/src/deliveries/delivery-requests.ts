@@ -10,6 +10,12 @@ export const listDeliveriesQuery = z
   })
   .strict();
 
+/** GET /v1/deliveries: every endpoint's, filtered. */
+export const searchDeliveriesQuery = listDeliveriesQuery.extend({
+  endpointId: z.string().min(1).max(100).optional(),
+  eventType: z.string().min(1).max(100).optional(),
+});
+
 const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z' });
 
 export const recoverSchema = z
@@ -20,4 +26,5 @@ export const recoverSchema = z
 export const retrySchema = z.object({}).strict();
 
 export type ListDeliveriesQuery = z.infer<typeof listDeliveriesQuery>;
+export type SearchDeliveriesQuery = z.infer<typeof searchDeliveriesQuery>;
 export type RecoverRequest = z.infer<typeof recoverSchema>;

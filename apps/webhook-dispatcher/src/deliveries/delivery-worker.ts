@@ -18,7 +18,9 @@ import {
 import { clearEndpointsFailing, markEndpointFailing, shareLockEndpoints } from '../store/endpoints';
 import { decideOutcome, isGone, isSuccess } from './domain/retry-policy';
 import { TokenBucket } from './domain/token-bucket';
-import { postWebhook, type SendResult } from './http-sender';
+import { ListenerHub } from '../listeners/listener-hub';
+import { isListenerUrl } from '../listeners/listener-url';
+import { postWebhook, WEBHOOK_CONTENT_HEADERS, type SendResult } from './http-sender';
 
 type Success = SuccessfulAttempt & { endpointId: string };
 
@@ -27,7 +29,7 @@ const total = (counts: Iterable<number>) => [...counts].reduce((sum, count) => s
 /** A rate-limit bucket unused this long is dropped (a fresh one is the same). */
 const BUCKET_IDLE_MS = 60_000;
 
-/** Sends deliveries: signs, POSTs, records the attempt and decides what comes next. */
+/** Sends deliveries: signs, POSTs (or hands to a connected listener), records the attempt and decides what comes next. */
 @Injectable()
 export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly loop: WorkerLoop;
@@ -61,6 +63,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(DISPATCHER_CONFIG) private readonly config: DispatcherConfig,
     private readonly quarantine: Quarantine,
     @Inject(Metrics) metrics: Metrics,
+    private readonly listeners: ListenerHub,
   ) {
     this.attemptOutcomes = metrics.counter('payhook_delivery_attempts_total', 'Webhook attempts, by what came of them (delivered, retrying, held, failed)', ['outcome']);
     this.attemptDurations = metrics.histogram('payhook_delivery_attempt_duration_seconds', 'Time from sending a webhook to its answer (or error), by outcome', ['outcome']);
@@ -217,13 +220,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async deliver(row: ClaimedDelivery, release: () => void): Promise<void> {
     const attemptedAt = new Date();
-    const headers = signedHeaders(row.secrets, row.id, Math.floor(attemptedAt.getTime() / 1000), row.body);
-    const trace = nextHopHeader(row.traceparent);
-    const result = await postWebhook(row.url, { ...headers, ...trace }, row.body, {
-      timeoutMs: this.config.WEBHOOK_TIMEOUT_MS,
-      maxResponseBytes: this.config.WEBHOOK_RESPONSE_MAX_BYTES,
-      allowlist: this.config.WEBHOOK_ALLOWED_PRIVATE_TARGETS,
-    });
+    const headers = { ...signedHeaders(row.secrets, row.id, Math.floor(attemptedAt.getTime() / 1000), row.body), ...nextHopHeader(row.traceparent) };
+    const result = isListenerUrl(row.url)
+      ? await this.listeners.deliver(row.endpoint_id, { deliveryId: row.id, headers: { ...headers, ...WEBHOOK_CONTENT_HEADERS }, body: row.body }, this.config.WEBHOOK_TIMEOUT_MS)
+      : await postWebhook(row.url, headers, row.body, {
+          timeoutMs: this.config.WEBHOOK_TIMEOUT_MS,
+          maxResponseBytes: this.config.WEBHOOK_RESPONSE_MAX_BYTES,
+          allowlist: this.config.WEBHOOK_ALLOWED_PRIVATE_TARGETS,
+        });
     release();
     this.logger.info(
       { deliveryId: row.id, endpointId: row.endpoint_id, statusCode: result.kind === 'response' ? result.statusCode : undefined, error: result.kind === 'error' ? result.error : undefined, durationMs: result.durationMs, traceId: parseTraceparent(row.traceparent)?.traceId },

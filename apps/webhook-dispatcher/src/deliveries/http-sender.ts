@@ -59,6 +59,9 @@ function rootCause(error: unknown): Error & { code?: string } {
   return current;
 }
 
+/** The headers every webhook carries besides its signature and trace: a listener's CLI sends them too. */
+export const WEBHOOK_CONTENT_HEADERS = { 'content-type': 'application/json', 'user-agent': 'Payhook-Webhooks/1.0' } as const;
+
 /**
  * POSTs one webhook. Never throws: every outcome, including a refused target, a timeout
  * or a reset connection, comes back as a result to record. Redirects are not followed.
@@ -80,7 +83,7 @@ export async function postWebhook(url: string, headers: Record<string, string>, 
     const response = await request(target, {
       method: 'POST',
       dispatcher: allowed ? trusting : agentFor(options.allowlist),
-      headers: { ...headers, 'content-type': 'application/json', 'user-agent': 'Payhook-Webhooks/1.0' },
+      headers: { ...headers, ...WEBHOOK_CONTENT_HEADERS },
       body,
       signal: timeout.signal,
     });

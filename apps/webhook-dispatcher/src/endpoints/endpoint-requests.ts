@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 const url = z.string().trim().min(1, 'is required').max(2048, 'must be at most 2048 characters');
 // Unknown type names are a 422 from the service, not a shape error.
-const eventTypes = z.array(z.string().min(1).max(100)).min(1, 'must name at least one event type').max(50);
+export const eventTypes = z.array(z.string().min(1).max(100)).min(1, 'must name at least one event type').max(50);
 const description = z.string().max(500, 'must be at most 500 characters');
 const rateLimitPerSecond = z
   .number({ error: 'must be a whole number of requests per second' })

@@ -19,7 +19,7 @@ import type { CreateEndpointRequest, UpdateEndpointRequest } from './endpoint-re
 import type { Endpoint } from './endpoint-responses';
 import { disableEndpoint, enableEndpoint } from './endpoint-status';
 
-function toEndpoint(row: EndpointRow): Endpoint {
+export function toEndpoint(row: EndpointRow): Endpoint {
   return {
     id: row.id,
     url: row.url,
@@ -33,6 +33,19 @@ function toEndpoint(row: EndpointRow): Endpoint {
   };
 }
 
+/** The event types named, each known (422 `unknown_event_type` otherwise), without repeats. */
+export function checkEventTypes(types: string[]): string[] {
+  const unknown = types.filter((t) => !isPaymentEventType(t));
+  if (unknown.length > 0) {
+    throw new ApiError(
+      422,
+      'unknown_event_type',
+      `eventTypes: unknown event type${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; known: ${PAYMENT_EVENT_TYPES.join(', ')}.`,
+    );
+  }
+  return [...new Set(types)];
+}
+
 const notFound = () => new ApiError(404, 'endpoint_not_found', 'No such endpoint.');
 
 @Injectable()
@@ -44,7 +57,7 @@ export class EndpointsService {
 
   async create(tx: Sql, request: CreateEndpointRequest): Promise<Endpoint & { secret: string }> {
     const url = this.checkUrl(request.url);
-    const eventTypes = request.eventTypes ? this.checkEventTypes(request.eventTypes) : null;
+    const eventTypes = request.eventTypes ? checkEventTypes(request.eventTypes) : null;
     const id = `ep_${randomUUID().replace(/-/g, '')}`;
     const secret = request.secret ?? generateSecret();
     const row = await createEndpoint(tx, { id, url, description: request.description ?? null, eventTypes, rateLimitPerSecond: request.rateLimitPerSecond ?? null, secret });
@@ -63,7 +76,7 @@ export class EndpointsService {
 
   async update(tx: Sql, id: string, request: UpdateEndpointRequest): Promise<Endpoint> {
     const url = request.url === undefined ? undefined : this.checkUrl(request.url);
-    const eventTypes = request.eventTypes ? this.checkEventTypes(request.eventTypes) : request.eventTypes;
+    const eventTypes = request.eventTypes ? checkEventTypes(request.eventTypes) : request.eventTypes;
     // The endpoint's lock first, then its deliveries (endpoint-status.ts).
     const current = await lockEndpoint(tx, id);
     if (!current) throw notFound();
@@ -90,17 +103,5 @@ export class EndpointsService {
     const result = checkTargetUrl(value, this.config.WEBHOOK_ALLOWED_PRIVATE_TARGETS);
     if (!result.ok) throw new ApiError(result.code === 'invalid_url' ? 400 : 422, result.code, result.message);
     return result.url.toString();
-  }
-
-  private checkEventTypes(types: string[]): string[] {
-    const unknown = types.filter((t) => !isPaymentEventType(t));
-    if (unknown.length > 0) {
-      throw new ApiError(
-        422,
-        'unknown_event_type',
-        `eventTypes: unknown event type${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; known: ${PAYMENT_EVENT_TYPES.join(', ')}.`,
-      );
-    }
-    return [...new Set(types)];
   }
 }

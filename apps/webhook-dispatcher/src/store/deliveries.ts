@@ -190,10 +190,20 @@ const RECOVER = statement(
   `UPDATE deliveries SET status = 'pending', next_attempt_at = now(), lease_until = NULL, updated_at = now()
    WHERE endpoint_id = $1 AND status IN ('failed', 'held') AND created_at >= $2 AND ($3::timestamptz IS NULL OR created_at < $3)`,
 );
+const DUE_NOW = statement(
+  'deliveries.due-now',
+  `UPDATE deliveries SET next_attempt_at = now(), updated_at = now() WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at > now()`,
+);
 const LIST_FOR_ENDPOINT = statement(
   'deliveries.list-for-endpoint',
   `SELECT ${COLUMNS} FROM deliveries WHERE endpoint_id = $1 AND ($2::text IS NULL OR status = $2)
    ORDER BY created_at DESC, id DESC LIMIT $3`,
+);
+const SEARCH = statement(
+  'deliveries.search',
+  `SELECT ${COLUMNS} FROM deliveries
+   WHERE ($1::text IS NULL OR endpoint_id = $1) AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR event_type = $3)
+   ORDER BY created_at DESC, id DESC LIMIT $4`,
 );
 const FIND = statement('deliveries.find', `SELECT ${COLUMNS} FROM deliveries WHERE id = $1`);
 const ATTEMPTS = statement(
@@ -285,6 +295,11 @@ export async function wakeDeliveryWorkers(sql: Sql): Promise<void> {
   await sql.rows(WAKE_WORKERS);
 }
 
+/** The endpoint's pending deliveries waiting for a retry are due now (a listener came back): returns how many. */
+export function makePendingDueNow(tx: Sql, endpointId: string): Promise<number> {
+  return tx.count(DUE_NOW, [endpointId]);
+}
+
 export function retryDelivery(tx: Sql, id: string): Promise<DeliveryRow | undefined> {
   return tx.row<DeliveryRow>(RETRY, [id]);
 }
@@ -296,6 +311,11 @@ export function recoverDeliveries(tx: Sql, endpointId: string, since: string, un
 
 export function listDeliveriesForEndpoint(sql: Sql, endpointId: string, filter: { status?: string; limit: number }): Promise<DeliveryRow[]> {
   return sql.rows<DeliveryRow>(LIST_FOR_ENDPOINT, [endpointId, filter.status ?? null, filter.limit]);
+}
+
+/** The newest deliveries of any endpoint, each filter applied when given. */
+export function searchDeliveries(sql: Sql, filter: { endpointId?: string; status?: string; eventType?: string; limit: number }): Promise<DeliveryRow[]> {
+  return sql.rows<DeliveryRow>(SEARCH, [filter.endpointId ?? null, filter.status ?? null, filter.eventType ?? null, filter.limit]);
 }
 
 export function findDelivery(sql: Sql, id: string): Promise<DeliveryRow | undefined> {

@@ -36,6 +36,11 @@ const CREATE = statement(
    )
    SELECT * FROM created`,
 );
+const FIND_BY_URL = statement('endpoints.find-by-url', `SELECT ${COLUMNS} FROM endpoints WHERE url = $1 ORDER BY created_at LIMIT 1`);
+const CURRENT_SECRET = statement(
+  'endpoints.current-secret',
+  'SELECT secret FROM endpoint_secrets WHERE endpoint_id = $1 AND (expires_at IS NULL OR expires_at > now()) ORDER BY id DESC LIMIT 1',
+);
 const LIST = statement('endpoints.list', `SELECT ${COLUMNS} FROM endpoints ORDER BY created_at, id`);
 const FIND = statement('endpoints.find', `SELECT ${COLUMNS} FROM endpoints WHERE id = $1`);
 const LOCK = statement('endpoints.lock', `SELECT ${COLUMNS} FROM endpoints WHERE id = $1 FOR NO KEY UPDATE`);
@@ -102,6 +107,16 @@ export function createEndpoint(
   endpoint: { id: string; url: string; description: string | null; eventTypes: string[] | null; rateLimitPerSecond: number | null; secret: string },
 ): Promise<EndpointRow | undefined> {
   return tx.row<EndpointRow>(CREATE, [endpoint.id, endpoint.url, endpoint.description, endpoint.eventTypes, endpoint.rateLimitPerSecond, endpoint.secret]);
+}
+
+/** The endpoint with this URL (the oldest, if several): how a listener finds its own. */
+export function findEndpointByUrl(sql: Sql, url: string): Promise<EndpointRow | undefined> {
+  return sql.row<EndpointRow>(FIND_BY_URL, [url]);
+}
+
+/** The secret the endpoint's webhooks are signed with now (the newest unexpired one). */
+export async function currentSecret(sql: Sql, id: string): Promise<string | undefined> {
+  return (await sql.row<{ secret: string }>(CURRENT_SECRET, [id]))?.secret;
 }
 
 export function listEndpoints(sql: Sql): Promise<EndpointRow[]> {

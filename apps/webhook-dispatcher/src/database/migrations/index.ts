@@ -4,6 +4,7 @@ import { EventPublishedAt1732600000000 } from './1732600000000-event-published-a
 import { OutsideBytes1732700000000 } from './1732700000000-outside-bytes';
 import { IdempotencyKeys1732700000001 } from './1732700000001-idempotency-keys';
 import { HeldDeliveries1732800000000 } from './1732800000000-held-deliveries';
+import { DeliveriesByTime1733000000001 } from './1733000000001-deliveries-by-time';
 
 export const migrations = [
   DispatcherSchema1732400000000,
@@ -14,4 +15,5 @@ export const migrations = [
   HeldDeliveries1732800000000,
   IdempotencyKeysRetention1732800000001,
   traceparentColumn('events', 1733000000000),
+  DeliveriesByTime1733000000001,
 ];
