@@ -1,4 +1,4 @@
-# One image for the three apps; docker-compose.yml picks the app with APP.
+# One image for the three apps and the console; docker-compose.yml picks the app with APP.
 FROM node:24-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json .npmrc turbo.json tsconfig.base.json ./

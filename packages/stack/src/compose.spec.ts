@@ -4,6 +4,7 @@ import { parseEnv } from 'node:util';
 import { configSchema as dispatcherConfig } from '@payhook/webhook-dispatcher/config';
 import { configSchema as orderConfig } from '@payhook/order-service/config';
 import { configSchema as paymentConfig } from '@payhook/payment-service/config';
+import { configSchema as consoleConfig } from '@payhook/console/config';
 import { repoRoot } from '@payhook/testkit';
 import { parse } from 'yaml';
 
@@ -32,9 +33,9 @@ const apps = {
 describe('docker-compose.yml', () => {
   const { services } = compose;
 
-  it('has Kafka 4 (KRaft), Postgres 17 and the three apps', () => {
+  it('has Kafka 4 (KRaft), Postgres 17, the three apps and the console', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['kafka', 'order-service', 'payment-service', 'postgres', 'webhook-dispatcher'].sort(),
+      ['console', 'kafka', 'order-service', 'payment-service', 'postgres', 'webhook-dispatcher'].sort(),
     );
     expect(services.kafka.image).toMatch(/^apache\/kafka:4\.\d+\.\d+$/);
     expect(services.kafka.environment?.KAFKA_PROCESS_ROLES).toBe('broker,controller');
@@ -64,6 +65,17 @@ describe('docker-compose.yml', () => {
     expect(unknown).toEqual([]);
   });
 
+  it('console: the same image, port 3000, after the three apps, known variables', () => {
+    const service = services.console;
+    expect(service.build).toEqual({ context: '.', args: { APP: 'console' } });
+    expect(service.ports).toEqual([`127.0.0.1:${envExample.CONSOLE_PORT}:${envExample.CONSOLE_PORT}`]);
+    expect(service.healthcheck?.test.join(' ')).toContain(`127.0.0.1:${envExample.CONSOLE_PORT}/health`);
+    expect(Object.keys(service.depends_on ?? {}).sort()).toEqual(['order-service', 'payment-service', 'webhook-dispatcher']);
+    const known = Object.keys(consoleConfig.shape);
+    expect(Object.keys(service.environment ?? {}).filter((key) => !known.includes(key))).toEqual([]);
+    expect(consoleConfig.parse({ ...envExample, ...service.environment }).ORDER_SERVICE_URL).toBe('http://order-service:3003');
+  });
+
   it('publishes neither Postgres nor Kafka, and keeps the SSRF guard on but for order-service', () => {
     expect(services.postgres.ports).toBeUndefined();
     expect(services.kafka.ports).toBeUndefined();
@@ -78,7 +90,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('.env.example sets only variables some app reads', () => {
-    const known = new Set(Object.values(apps).flatMap((app) => app.keys));
+    const known = new Set([...Object.values(apps).flatMap((app) => app.keys), ...Object.keys(consoleConfig.shape)]);
     expect(Object.keys(envExample).filter((key) => !known.has(key))).toEqual([]);
   });
 });

@@ -7,7 +7,8 @@ import { waitFor } from './wait';
 export type AppName = 'payment-service' | 'webhook-dispatcher' | 'order-service';
 
 export interface AppProcessOptions {
-  app: AppName;
+  /** One of the three apps, or the web console (apps/console). */
+  app: AppName | 'console';
   /** Environment on top of the current one (ports, database names, topics…). */
   env: Record<string, string>;
   /** GET {baseUrl}/health must answer 200 before start() resolves. */

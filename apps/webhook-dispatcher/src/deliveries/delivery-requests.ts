@@ -14,6 +14,7 @@ export const listDeliveriesQuery = z
 export const searchDeliveriesQuery = listDeliveriesQuery.extend({
   endpointId: z.string().min(1).max(100).optional(),
   eventType: z.string().min(1).max(100).optional(),
+  eventId: z.string().min(1).max(100).optional(),
 });
 
 const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z' });

@@ -203,6 +203,7 @@ const SEARCH = statement(
   'deliveries.search',
   `SELECT ${COLUMNS} FROM deliveries
    WHERE ($1::text IS NULL OR endpoint_id = $1) AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR event_type = $3)
+     AND ($5::text IS NULL OR event_id = $5)
    ORDER BY created_at DESC, id DESC LIMIT $4`,
 );
 const FIND = statement('deliveries.find', `SELECT ${COLUMNS} FROM deliveries WHERE id = $1`);
@@ -314,8 +315,8 @@ export function listDeliveriesForEndpoint(sql: Sql, endpointId: string, filter: 
 }
 
 /** The newest deliveries of any endpoint, each filter applied when given. */
-export function searchDeliveries(sql: Sql, filter: { endpointId?: string; status?: string; eventType?: string; limit: number }): Promise<DeliveryRow[]> {
-  return sql.rows<DeliveryRow>(SEARCH, [filter.endpointId ?? null, filter.status ?? null, filter.eventType ?? null, filter.limit]);
+export function searchDeliveries(sql: Sql, filter: { endpointId?: string; status?: string; eventType?: string; eventId?: string; limit: number }): Promise<DeliveryRow[]> {
+  return sql.rows<DeliveryRow>(SEARCH, [filter.endpointId ?? null, filter.status ?? null, filter.eventType ?? null, filter.limit, filter.eventId ?? null]);
 }
 
 export function findDelivery(sql: Sql, id: string): Promise<DeliveryRow | undefined> {

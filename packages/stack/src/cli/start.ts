@@ -3,7 +3,7 @@ import { AppProcess, ensureKafka, repoRoot, stopKafka, type AppName } from '@pay
 import { stackEnvironment } from '../env-file';
 import { demoJourney } from './demo-journey';
 
-/** `npm start`: Kafka (started if needed), then the three apps, until Ctrl-C. */
+/** `npm start`: Kafka (started if needed), then the three apps and the console, until Ctrl-C. */
 const APPS: Array<{ app: AppName; portVariable: string }> = [
   { app: 'payment-service', portVariable: 'PAYMENT_SERVICE_PORT' },
   { app: 'webhook-dispatcher', portVariable: 'WEBHOOK_DISPATCHER_PORT' },
@@ -25,6 +25,11 @@ async function main(): Promise<void> {
     const baseUrl = `http://127.0.0.1:${env[portVariable]}`;
     return new AppProcess({ app, env, baseUrl, output: join(root, '.payhook', 'logs', `${app}.log`) });
   });
+  // The web console, last: it proxies to the three apps.
+  const consoleUrl = `http://127.0.0.1:${env.CONSOLE_PORT}`;
+  processes.push(
+    new AppProcess({ app: 'console', env: { ORDER_SERVICE_URL: `http://127.0.0.1:${env.ORDER_SERVICE_PORT}`, ...env }, baseUrl: consoleUrl, output: join(root, '.payhook', 'logs', 'console.log') }),
+  );
 
   let stopping = false;
   const shutdown = async (code: number) => {
@@ -43,7 +48,8 @@ async function main(): Promise<void> {
     // Started one after another: the dispatcher and order-service depend on the apps before them.
     for (const p of processes) {
       await p.start();
-      say(`${p.options.app.padEnd(19)} ${p.options.baseUrl}  (health ${p.options.baseUrl}/health, API docs ${p.options.baseUrl}/docs)`);
+      if (p.options.app === 'console') say(`${'console'.padEnd(19)} ${consoleUrl}  (the web console: enter DISPATCHER_API_KEY from .env.example)`);
+      else say(`${p.options.app.padEnd(19)} ${p.options.baseUrl}  (health ${p.options.baseUrl}/health, API docs ${p.options.baseUrl}/docs)`);
     }
   } catch (error) {
     say(`start failed: ${error instanceof Error ? error.message : String(error)}; logs are in .payhook/logs/`);
