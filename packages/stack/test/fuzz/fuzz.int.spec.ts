@@ -143,6 +143,11 @@ const ROUTES: Route[] = [
   route('webhook-dispatcher', 'POST', '/v1/endpoints/:id/recover', { body: { since: '2026-01-01T00:00:00Z', until: '2026-02-01T00:00:00Z' } }),
   route('webhook-dispatcher', 'GET', '/v1/quarantine', { query: ['worker', 'limit'] }),
   route('webhook-dispatcher', 'GET', '/v1/events', { query: ['since', 'until', 'type', 'order', 'limit', 'cursor'] }),
+  route('webhook-dispatcher', 'GET', '/v1/deliveries', { query: ['endpointId', 'status', 'eventType', 'eventId', 'limit'] }),
+  route('webhook-dispatcher', 'PUT', '/v1/listeners/:id', { body: { eventTypes: ['payment.succeeded'] } }),
+  route('webhook-dispatcher', 'GET', '/v1/listeners/:id/stream'),
+  route('webhook-dispatcher', 'POST', '/v1/listeners/:id/reports', { body: { deliveryId: 'msg_fuzz', statusCode: 200, durationMs: 5, responseBodyBase64: 'b2s=' } }),
+  route('webhook-dispatcher', 'GET', '/metrics'),
   route('order-service', 'POST', '/v1/orders', {
     body: { items: [{ sku: 'tee', quantity: 1, unitPrice: 100 }], currency: 'EUR', paymentMethod: '4242424242424242' },
   }),
