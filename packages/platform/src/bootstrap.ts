@@ -8,6 +8,7 @@ import { connectKafka } from './kafka';
 import { createLogger } from './logger';
 import { Metrics } from './metrics';
 import { Database } from './sql';
+import { startTracing } from './tracing';
 
 /** The settings every app has, read from its validated config. */
 export interface InfrastructureConfig {
@@ -51,16 +52,18 @@ export async function bootstrapApp(definition: AppDefinition): Promise<INestAppl
   });
   const database = new Database({ url: databaseUrl(infrastructure.databaseUrl, infrastructure.databaseName), poolSize: definition.poolSize ?? 10 });
   const metrics = new Metrics(definition.service);
+  const tracing = startTracing(definition.service);
   try {
     const resources: CoreResources =
       infrastructure.kafkaBrokers === undefined
-        ? { logger, dataSource, database, metrics }
-        : { logger, dataSource, database, metrics, ...(await connectKafka({ brokers: infrastructure.kafkaBrokers, clientId: definition.service, logger, topics: definition.topics })) };
+        ? { logger, dataSource, database, metrics, tracing }
+        : { logger, dataSource, database, metrics, tracing, ...(await connectKafka({ brokers: infrastructure.kafkaBrokers, clientId: definition.service, logger, topics: definition.topics })) };
     return await createHttpApp(definition.rootModule(CoreModule.forRoot(resources), resources), {
       title: definition.title,
       description: definition.description,
       logger,
       metrics,
+      tracing,
       bodyLimit: definition.bodyLimit,
       bearerAuth: true,
       extendDocument: definition.extendDocument,

@@ -6,10 +6,12 @@ import { DataSource } from 'typeorm';
 import { HealthController, InfrastructureIndicators } from './health';
 import { Metrics, MetricsController } from './metrics';
 import { Database } from './sql';
+import type { Tracing } from './tracing';
 
 /** Injection tokens for the resources every app opens before Nest starts. */
 export const KAFKA = Symbol('KAFKA');
 export const LOGGER = Symbol('LOGGER');
+export const TRACING = Symbol('TRACING');
 
 export interface CoreResources {
   logger: Logger;
@@ -18,6 +20,7 @@ export interface CoreResources {
   /** The store layer's: every statement the app runs. */
   database: Database;
   metrics: Metrics;
+  tracing: Tracing;
   /** Absent for an app that does not use Kafka (order-service): then /health does not check it. */
   kafka?: KafkaCluster;
   admin?: MessagingAdmin;
@@ -30,6 +33,7 @@ class ResourceCloser implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.resources.admin?.disconnect();
     await this.resources.database.close();
+    await this.resources.tracing.shutdown();
     if (this.resources.dataSource.isInitialized) await this.resources.dataSource.destroy();
   }
 }
@@ -54,11 +58,12 @@ export class CoreModule {
         { provide: DataSource, useValue: resources.dataSource },
         { provide: Database, useValue: resources.database },
         { provide: Metrics, useValue: resources.metrics },
+        { provide: TRACING, useValue: resources.tracing },
         { provide: KAFKA, useValue: resources.kafka ?? null },
         { provide: MessagingAdmin, useValue: resources.admin ?? null },
         { provide: ResourceCloser, useFactory: () => new ResourceCloser(resources) },
       ],
-      exports: [LOGGER, DataSource, Database, Metrics, KAFKA, MessagingAdmin],
+      exports: [LOGGER, DataSource, Database, Metrics, TRACING, KAFKA, MessagingAdmin],
     };
   }
 }

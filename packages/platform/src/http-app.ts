@@ -11,6 +11,7 @@ import { INVALID_URL, rejectUnstorableInput } from './input-guard';
 import { measureRequests, type Metrics } from './metrics';
 import { addCommonErrors, zodToOpenApi } from './openapi';
 import { traceRequests } from './trace-context';
+import type { Tracing } from './tracing';
 
 export interface HttpAppOptions {
   title: string;
@@ -18,6 +19,8 @@ export interface HttpAppOptions {
   logger: Logger;
   /** Where request counts and latencies go (GET /metrics). */
   metrics: Metrics;
+  /** Each request is a span of its trace (exported only with OTEL_EXPORTER_OTLP_ENDPOINT). */
+  tracing: Tracing;
   /** Largest JSON body accepted, in bytes; larger ones are answered 413. */
   bodyLimit?: number;
   /** Bearer auth shown in the OpenAPI document. */
@@ -58,7 +61,7 @@ export async function createHttpApp(module: Type | DynamicModule, options: HttpA
   const jsonBody: FastifyBodyParser<Buffer> = (request, body, done) => (body.length === 0 ? done(null, undefined) : parseJson(request, body.toString('utf8'), done));
   app.useBodyParser('application/json', { bodyLimit }, jsonBody);
   app.useBodyParser(/^application\/[^;/]+\+json/, { bodyLimit }, jsonBody);
-  traceRequests(fastify);
+  traceRequests(fastify, options.tracing);
   if (options.logger.isLevelEnabled('info')) logRequests(fastify, options.logger);
   measureRequests(fastify, options.metrics);
   fastify.addHook('preHandler', rejectUnstorableInput);

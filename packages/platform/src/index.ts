@@ -24,3 +24,4 @@ export * from './sql';
 export * from './metrics';
 export * from './trace-context';
 export * from './trace-column';
+export * from './tracing';

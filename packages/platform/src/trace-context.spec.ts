@@ -1,4 +1,4 @@
-import { childSpan, continueTrace, formatTraceparent, nextHopHeader, parseTraceparent } from './trace-context';
+import { childSpan, formatTraceparent, newTrace, parseTraceparent } from './trace-context';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const SPAN = '00f067aa0ba902b7';
@@ -28,24 +28,14 @@ describe('traceparent', () => {
     expect(parseTraceparent(`01-${TRACE}-${SPAN}-01-more`)).toEqual({ traceId: TRACE, spanId: SPAN, flags: '01' });
   });
 
-  it('continues a caller trace with a new span, and starts a sampled one without it', () => {
-    const continued = continueTrace(`00-${TRACE}-${SPAN}-00`);
-    expect(continued.traceId).toBe(TRACE);
-    expect(continued.spanId).toMatch(/^[0-9a-f]{16}$/);
-    expect(continued.spanId).not.toBe(SPAN);
-    expect(continued.flags).toBe('00');
-    const fresh = continueTrace('garbage');
+  it('makes a child span of the same trace, and new sampled traces', () => {
+    const child = childSpan({ traceId: TRACE, spanId: SPAN, flags: '00' });
+    expect(child).toMatchObject({ traceId: TRACE, flags: '00' });
+    expect(child.spanId).toMatch(/^[0-9a-f]{16}$/);
+    expect(child.spanId).not.toBe(SPAN);
+    const fresh = newTrace();
     expect(fresh.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(fresh.flags).toBe('01');
-    expect(continueTrace(undefined).traceId).not.toBe(fresh.traceId);
-  });
-
-  it('gives the next hop a child of what was stored, and nothing for nothing stored', () => {
-    const header = nextHopHeader(`00-${TRACE}-${SPAN}-01`).traceparent;
-    expect(parseTraceparent(header)).toMatchObject({ traceId: TRACE, flags: '01' });
-    expect(header).not.toContain(SPAN);
-    expect(nextHopHeader(null)).toEqual({});
-    expect(nextHopHeader('not a trace')).toEqual({});
-    expect(childSpan({ traceId: TRACE, spanId: SPAN, flags: '01' }).traceId).toBe(TRACE);
+    expect(newTrace().traceId).not.toBe(fresh.traceId);
   });
 });

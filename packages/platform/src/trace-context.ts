@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Hop, Tracing } from './tracing';
 
 /**
  * W3C Trace Context (https://www.w3.org/TR/trace-context/): one trace per payment, carried
@@ -40,29 +41,30 @@ export function childSpan(parent: TraceContext): TraceContext {
   return { traceId: parent.traceId, spanId: randomBytes(8).toString('hex'), flags: parent.flags };
 }
 
-/** Continues the trace a `traceparent` value names, or starts a new, sampled one. */
-export function continueTrace(traceparent: unknown): TraceContext {
-  const parent = parseTraceparent(traceparent);
-  return parent ? childSpan(parent) : { traceId: randomBytes(16).toString('hex'), spanId: randomBytes(8).toString('hex'), flags: '01' };
-}
-
-/** The `traceparent` header for the next hop of a stored trace, or none when nothing was stored. */
-export function nextHopHeader(stored: string | null | undefined): Record<string, string> {
-  const parent = parseTraceparent(stored);
-  return parent ? { traceparent: formatTraceparent(childSpan(parent)) } : {};
+/** A new, sampled trace: the first hop of a payment whose caller sent no `traceparent`. */
+export function newTrace(): TraceContext {
+  return { traceId: randomBytes(16).toString('hex'), spanId: randomBytes(8).toString('hex'), flags: '01' };
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     trace: TraceContext;
+    hop?: Hop;
   }
 }
 
-/** Every request gets its trace: the caller's, continued, or a new one. */
-export function traceRequests(fastify: FastifyInstance): void {
+/** Every request is a hop of its trace: the caller's `traceparent` continued, or a new trace; its span ends with the answer. */
+export function traceRequests(fastify: FastifyInstance, tracing: Tracing): void {
   fastify.decorateRequest('trace', undefined as unknown as TraceContext);
+  fastify.decorateRequest('hop', undefined);
   fastify.addHook('onRequest', (request, _reply, done) => {
-    request.trace = continueTrace(request.headers.traceparent);
+    const route = request.routeOptions.url ?? 'unmatched';
+    request.hop = tracing.hop(`${request.method} ${route}`, request.headers.traceparent as string | undefined, 'server', { 'http.request.method': request.method, 'http.route': route });
+    request.trace = request.hop.context;
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    request.hop?.end({ 'http.response.status_code': reply.statusCode }, reply.statusCode >= 500 ? `HTTP ${reply.statusCode}` : undefined);
     done();
   });
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Database, databaseUrl, LOGGER, nextHopHeader, Quarantine, runIsolated, storableText, WorkerLoop, type Sql } from '@payhook/platform';
+import { Database, databaseUrl, LOGGER, Quarantine, runIsolated, storableText, TRACING, WorkerLoop, type Sql, type Tracing } from '@payhook/platform';
 import type { Logger } from 'pino';
 import { Agent, request } from 'undici';
 import { ORDER_CONFIG, type OrderConfig } from '../config';
@@ -41,6 +41,7 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(ORDER_CONFIG) private readonly config: OrderConfig,
     private readonly quarantine: Quarantine,
+    @Inject(TRACING) private readonly tracing: Tracing,
   ) {
     this.loop = new WorkerLoop({
       name: 'payment-requests',
@@ -103,6 +104,8 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
   }
 
   private async request(due: DueRequest): Promise<RequestOutcome> {
+    // A hop of the order's trace: payment-service continues it into the payment's events.
+    const hop = this.tracing.hop('POST /v1/payments', due.traceparent, 'client', { 'payhook.order_id': due.order_id });
     try {
       const response = await request(`${this.config.PAYMENT_SERVICE_URL}/v1/payments`, {
         method: 'POST',
@@ -111,16 +114,18 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
           authorization: `Bearer ${this.config.PAYMENT_API_KEY}`,
           'content-type': 'application/json',
           'idempotency-key': due.order_id,
-          ...nextHopHeader(due.traceparent),
+          traceparent: hop.traceparent,
         },
         body: JSON.stringify({ orderId: due.order_id, amount: due.amount, currency: due.currency, paymentMethod: due.payment_method }),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
       const answer = Buffer.from(await response.body.arrayBuffer());
+      hop.end({ 'http.response.status_code': response.statusCode });
       return judgeAnswer(response.statusCode, answer, { orderId: due.order_id, amount: due.amount, currency: due.currency });
     } catch (error) {
       const failure = error as { code?: string; cause?: { code?: string }; message?: string };
       const reason = failure?.code ?? failure?.cause?.code ?? failure?.message ?? String(error);
+      hop.end(undefined, reason);
       if (due.attempts === 0) this.logger.warn({ orderId: due.order_id, reason }, 'payment-service unreachable; the request will be retried');
       return { kind: 'retry', error: reason };
     }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { chunkBySize, isRecordRefused, MessageProducer, messageSize, type KafkaCluster, type OutgoingMessage } from '@payhook/messaging';
-import { Database, databaseUrl, KAFKA, LOGGER, Metrics, nextHopHeader, Quarantine, runIsolated, statement, WorkerLoop } from '@payhook/platform';
+import { Database, databaseUrl, KAFKA, LOGGER, Metrics, Quarantine, runIsolated, statement, TRACING, WorkerLoop, type Hop, type Tracing } from '@payhook/platform';
 import type { Logger } from 'pino';
 import { PAYMENT_CONFIG, type PaymentConfig } from '../config';
 import { oldestInOutbox, outboxBacklog, removeFromOutbox, type OutboxRow } from '../store/outbox';
@@ -9,7 +9,7 @@ import { oldestInOutbox, outboxBacklog, removeFromOutbox, type OutboxRow } from 
 const RELAY_LOCK = 7_460_101;
 const TAKE_RELAY_LOCK = statement('outbox-relay.lock', 'SELECT pg_try_advisory_xact_lock($1) AS locked');
 
-type Outgoing = OutgoingMessage & { row: OutboxRow };
+type Outgoing = OutgoingMessage & { row: OutboxRow; hop: Hop };
 
 /**
  * Publishes outbox rows to Kafka in id order and deletes them once acknowledged, in one
@@ -33,6 +33,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(PAYMENT_CONFIG) private readonly config: PaymentConfig,
     private readonly quarantine: Quarantine,
     @Inject(Metrics) metrics: Metrics,
+    @Inject(TRACING) private readonly tracing: Tracing,
   ) {
     this.producer = new MessageProducer(kafka);
     metrics.sampled('payhook_outbox_depth', 'Events in the outbox, not yet acknowledged by Kafka', [], async () => [{ value: (await outboxBacklog(database)).depth }]);
@@ -64,12 +65,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       // Sent together: the read is wasted only while another instance holds the lock.
       const [lock, rows] = await Promise.all([tx.row<{ locked: boolean }>(TAKE_RELAY_LOCK, [RELAY_LOCK]), oldestInOutbox(tx, this.config.OUTBOX_BATCH_SIZE)]);
       if (!lock?.locked || rows.length === 0) return 0;
-      const messages: Outgoing[] = rows.map((row) => ({
-        row,
-        key: row.message_key,
-        value: row.payload,
-        headers: { 'event-id': row.event_id, 'event-type': row.event_type, ...nextHopHeader(row.traceparent) },
-      }));
+      // A producer hop per event, continuing the trace of the change that made it.
+      const messages: Outgoing[] = rows.map((row) => {
+        const hop = this.tracing.hop(`publish ${row.event_type}`, row.traceparent, 'producer', { 'payhook.event_id': row.event_id });
+        return { row, hop, key: row.message_key, value: row.payload, headers: { 'event-id': row.event_id, 'event-type': row.event_type, traceparent: hop.traceparent } };
+      });
       const setAside = (message: Outgoing, reason: string) =>
         this.quarantine.setAside({ worker: 'outbox-relay', recordId: message.row.event_id, reason, payload: message.value }, tx);
       const maxBytes = this.config.KAFKA_MAX_MESSAGE_BYTES;
@@ -79,7 +79,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         if (size <= maxBytes) fitting.push(message);
         else await setAside(message, `the event takes ${size} bytes, over KAFKA_MAX_MESSAGE_BYTES=${maxBytes}`);
       }
-      await runIsolated(fitting, { run: (batch) => this.send(batch), setAside, isTransient: (error) => !isRecordRefused(error) });
+      try {
+        await runIsolated(fitting, { run: (batch) => this.send(batch), setAside, isTransient: (error) => !isRecordRefused(error) });
+      } finally {
+        for (const message of messages) message.hop.end();
+      }
       await removeFromOutbox(tx, rows.map((r) => r.id));
       return rows.length;
     });

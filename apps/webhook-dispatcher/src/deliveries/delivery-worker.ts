@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Database, databaseUrl, errorReason, GroupCommit, isTransientError, LOGGER, Metrics, nextHopHeader, parseTraceparent, Quarantine, retryOnConflict, storableText, WorkerLoop, type Counter, type Histogram } from '@payhook/platform';
+import { Database, databaseUrl, errorReason, GroupCommit, isTransientError, LOGGER, Metrics, Quarantine, retryOnConflict, storableText, TRACING, WorkerLoop, type Counter, type Histogram, type Tracing } from '@payhook/platform';
 import { signedHeaders } from '@payhook/webhook-signature';
 import type { Logger } from 'pino';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../config';
@@ -64,6 +64,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly quarantine: Quarantine,
     @Inject(Metrics) metrics: Metrics,
     private readonly listeners: ListenerHub,
+    @Inject(TRACING) private readonly tracing: Tracing,
   ) {
     this.attemptOutcomes = metrics.counter('payhook_delivery_attempts_total', 'Webhook attempts, by what came of them (delivered, retrying, held, failed)', ['outcome']);
     this.attemptDurations = metrics.histogram('payhook_delivery_attempt_duration_seconds', 'Time from sending a webhook to its answer (or error), by outcome', ['outcome']);
@@ -220,7 +221,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async deliver(row: ClaimedDelivery, release: () => void): Promise<void> {
     const attemptedAt = new Date();
-    const headers = { ...signedHeaders(row.secrets, row.id, Math.floor(attemptedAt.getTime() / 1000), row.body), ...nextHopHeader(row.traceparent) };
+    // A client hop per attempt, continuing the payment's trace to the receiver.
+    const hop = this.tracing.hop('POST webhook', row.traceparent, 'client', { 'payhook.delivery_id': row.id, 'payhook.endpoint_id': row.endpoint_id });
+    const headers = { ...signedHeaders(row.secrets, row.id, Math.floor(attemptedAt.getTime() / 1000), row.body), traceparent: hop.traceparent };
     const result = isListenerUrl(row.url)
       ? await this.listeners.deliver(row.endpoint_id, { deliveryId: row.id, headers: { ...headers, ...WEBHOOK_CONTENT_HEADERS }, body: row.body }, this.config.WEBHOOK_TIMEOUT_MS)
       : await postWebhook(row.url, headers, row.body, {
@@ -229,10 +232,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
           allowlist: this.config.WEBHOOK_ALLOWED_PRIVATE_TARGETS,
         });
     release();
-    this.logger.info(
-      { deliveryId: row.id, endpointId: row.endpoint_id, statusCode: result.kind === 'response' ? result.statusCode : undefined, error: result.kind === 'error' ? result.error : undefined, durationMs: result.durationMs, traceId: parseTraceparent(row.traceparent)?.traceId },
-      'webhook attempt',
-    );
+    const statusCode = result.kind === 'response' ? result.statusCode : undefined;
+    const error = result.kind === 'error' ? result.error : undefined;
+    hop.end(statusCode === undefined ? undefined : { 'http.response.status_code': statusCode }, error);
+    this.logger.info({ deliveryId: row.id, endpointId: row.endpoint_id, statusCode, error, durationMs: result.durationMs, traceId: hop.context.traceId }, 'webhook attempt');
     await this.record(row, attemptedAt, result);
   }
 

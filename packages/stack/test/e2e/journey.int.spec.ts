@@ -7,7 +7,8 @@ const stack = new TestStack({
   basePort: 13401,
   env: {
     PAYMENT_PROCESSING_DELAY_MS: '300',
-    WEBHOOK_RETRY_SCHEDULE: '200ms,500ms,1s,1s,2s,2s,2s,2s,2s,2s',
+    // About 35 s of retries: longer than order-service takes to stop and start again on a loaded machine.
+    WEBHOOK_RETRY_SCHEDULE: '200ms,500ms,1s,1s,2s,2s,2s,2s,2s,2s,5s,5s,5s,5s',
     OUTBOX_POLL_INTERVAL_MS: '500',
     WEBHOOK_POLL_INTERVAL_MS: '500',
     PAYMENT_REQUEST_POLL_INTERVAL_MS: '300',
