@@ -17,6 +17,7 @@ import { httpBaseline } from './baselines/http';
 import { kafkaBaseline } from './baselines/kafka';
 import { postgresBaseline } from './baselines/postgres';
 import { runDispatcherOnly, startInstantReceiver } from './load/dispatcher-only';
+import { extraInstances, instanceUrl, stageCount, STAGE_COUNTERS, startBalancer } from './load/instances';
 import { postJson, runOpenLoop } from './load/open-loop';
 import { rampRates, sustained, type RampStep } from './load/ramp';
 import { sampleBacklog, type Backlog } from './measure/backlog';
@@ -42,15 +43,35 @@ async function main(): Promise<void> {
   process.env.KAFKA_BROKERS = kafka.brokers;
   say(`run ${runId}: Kafka ${kafka.brokers}, Postgres ${databaseUrl}; ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`);
 
+  // Several instances of each app share Kafka and Postgres; orders, payment requests and
+  // webhooks reach them through round-robin balancers, as behind a load balancer.
+  const basePort = 13801;
+  const instances = Array.from({ length: settings.instances }, (_, i) => i);
+  const balancers =
+    settings.instances > 1
+      ? {
+          payments: await startBalancer(instances.map((i) => instanceUrl(`http://127.0.0.1:${basePort}`, i))),
+          orders: await startBalancer(instances.map((i) => instanceUrl(`http://127.0.0.1:${basePort + 2}`, i))),
+        }
+      : undefined;
   const stack = new TestStack({
     label: 'bench',
-    basePort: 13801,
-    env: { KAFKA_BROKERS: kafka.brokers, PAYMENT_PROCESSING_DELAY_MS: '0', LOG_LEVEL: 'warn' },
+    basePort,
+    env: {
+      KAFKA_BROKERS: kafka.brokers,
+      PAYMENT_PROCESSING_DELAY_MS: '0',
+      LOG_LEVEL: 'warn',
+      ...(balancers && { PAYMENT_SERVICE_URL: balancers.payments.url, ORDER_WEBHOOK_URL: `${balancers.orders.url}/webhooks/payments` }),
+    },
   });
+  const extra = extraInstances(stack.env, stack.urls, settings.instances);
+  const ordersUrl = balancers?.orders.url ?? stack.urls['order-service'];
   const receiver = await startInstantReceiver();
   const cleanUp = async () => {
     receiver.server.close();
     receiver.server.closeAllConnections();
+    await Promise.allSettled(extra.map((e) => e.process.stop()));
+    await Promise.allSettled([balancers?.payments.close(), balancers?.orders.close()]);
     await stack.stop();
     await cleanUpRun(runId, databaseUrl, kafka.brokers).catch(() => undefined);
   };
@@ -58,13 +79,18 @@ async function main(): Promise<void> {
 
   try {
     await stack.start();
+    for (const { process: instance } of extra) await instance.start();
+    if (settings.instances > 1) say(`${settings.instances} instances of each app; orders and payment requests through balancers ${ordersUrl}, ${balancers?.payments.url}`);
     await waitFor(async () => (await stack.query('order-service', 'SELECT 1 FROM webhook_registration')).length === 1, {
       timeoutMs: 30_000,
       description: 'order-service to register its webhook endpoint',
     });
     const databases = [stack.env.PAYMENT_DATABASE_NAME, stack.env.DISPATCHER_DATABASE_NAME, stack.env.ORDER_DATABASE_NAME];
-    const pids = Object.fromEntries(APPS.map((app) => [app, stack.apps[app].pid as number])) as Record<AppName, number>;
-    const cpuNow = () => Object.fromEntries(APPS.map((app) => [app, cpuMs(pids[app])])) as Record<AppName, number>;
+    // Each app's CPU is the sum over its instances.
+    const pids = Object.fromEntries(APPS.map((app) => [app, [stack.apps[app].pid as number, ...extra.filter((e) => e.app === app).map((e) => e.process.pid as number)]])) as Record<AppName, number[]>;
+    const cpuNow = () => Object.fromEntries(APPS.map((app) => [app, pids[app].reduce((sum, pid) => sum + cpuMs(pid), 0)])) as Record<AppName, number>;
+    const instanceCounts = () =>
+      Promise.all(APPS.flatMap((app) => instances.map(async (index) => ({ app, instance: index + 1, count: await stageCount(instanceUrl(stack.urls[app], index), app) }))));
 
     // 1. Baselines: the same machine's own limits, measured while the stack is idle.
     say('baselines: Kafka produce+consume, Postgres single-row commits, HTTP POSTs…');
@@ -105,9 +131,9 @@ async function main(): Promise<void> {
       inFlight += 1;
       // Like a careful client: a connection lost before the answer (a keep-alive socket the
       // server was closing, say) is retried with the same Idempotency-Key, so it orders once.
-      let answer = await postJson(`${stack.urls['order-service']}/v1/orders`, order, { 'idempotency-key': key });
+      let answer = await postJson(`${ordersUrl}/v1/orders`, order, { 'idempotency-key': key });
       for (let retry = 0; answer.status === 0 && retry < 3; retry++) {
-        answer = await postJson(`${stack.urls['order-service']}/v1/orders`, order, { 'idempotency-key': key });
+        answer = await postJson(`${ordersUrl}/v1/orders`, order, { 'idempotency-key': key });
       }
       inFlight -= 1;
       if (answer.status !== 201) {
@@ -141,6 +167,8 @@ async function main(): Promise<void> {
     const cpuBefore = cpuNow();
     // The rest of the machine's work per order: the broker, every Postgres process, this load generator.
     const sharedBefore = { kafka: cpuMsByPid('kafka.Kafka'), postgres: cpuMsByPid('postgres: '), bench: process.cpuUsage() };
+    const countsBefore = settings.instances > 1 ? await instanceCounts() : [];
+    const fixedStarted = Date.now();
     say(`fixed rate: ${settings.rate} orders/s for ${settings.seconds} s (open loop)…`);
     phase = new Map();
     const fixedPhase = phase;
@@ -157,6 +185,11 @@ async function main(): Promise<void> {
       description: `the ${expected.size} orders of the fixed-rate phase to be paid`,
     });
     const cpuAfter = cpuNow();
+    const fixedSeconds = (Date.now() - fixedStarted) / 1000;
+    const perInstance = (settings.instances > 1 ? await instanceCounts() : []).map(({ app, instance, count }) => {
+      const done = count - (countsBefore.find((b) => b.app === app && b.instance === instance)?.count ?? 0);
+      return { app, instance, stage: STAGE_COUNTERS[app].stage, count: done, perSecond: done / fixedSeconds };
+    });
     const benchCpu = process.cpuUsage(sharedBefore.bench);
     const orders = Math.max(fixedPhase.size, 1);
     const cpuMsPerOrder: Record<string, number> = {
@@ -247,6 +280,7 @@ async function main(): Promise<void> {
       ramp: { steps: rampSteps, highestSustainedRate: [...steps].reverse().find((s) => s.sustained)?.targetRate ?? null },
       dispatcherOnly,
       efficiency: { cpuMsPerOrder, idleCpuPercent, commitsPerOrder },
+      perInstance,
       refusals,
       ledger,
       valid: isValid(ledger),

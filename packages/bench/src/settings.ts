@@ -17,6 +17,8 @@ export interface BenchSettings {
   /** The dispatcher-only phase: events put on its topic, each delivered to this many instant endpoints. */
   dispatcherEvents: number;
   dispatcherEndpoints: number;
+  /** Instances of each app (1–4); from 2, orders and payment requests go through a round-robin balancer. */
+  instances: number;
   /** Where the JSON result goes. */
   output: string;
   smoke: boolean;
@@ -39,6 +41,13 @@ const DEFAULTS = {
 
 // A few seconds in all: CI runs it to show the bench works, never to judge the figures.
 const SMOKE = { rate: 50, seconds: 3, rampStart: 25, rampStep: 25, rampMax: 50, rampStepSeconds: 2, warmupSeconds: 1, idleSeconds: 2, baselineSeconds: 1, kafkaBaselineMessages: 2000, dispatcherEvents: 200, dispatcherEndpoints: 2 };
+
+function instancesOf(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 1;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 4) throw new Error(`BENCH_INSTANCES must be a whole number from 1 to 4, got "${raw}"`);
+  return value;
+}
 
 export function benchSettings(env: NodeJS.ProcessEnv, argv: string[]): BenchSettings {
   const smoke = argv.includes('--smoke') || env.BENCH_SMOKE === 'true';
@@ -63,6 +72,7 @@ export function benchSettings(env: NodeJS.ProcessEnv, argv: string[]): BenchSett
     kafkaBaselineMessages: number('KAFKA_BASELINE_MESSAGES', base.kafkaBaselineMessages),
     dispatcherEvents: number('DISPATCHER_EVENTS', base.dispatcherEvents),
     dispatcherEndpoints: number('DISPATCHER_ENDPOINTS', base.dispatcherEndpoints),
+    instances: instancesOf(env.BENCH_INSTANCES),
     output: env.BENCH_OUTPUT ?? '.payhook/bench/result.json',
     smoke,
   };

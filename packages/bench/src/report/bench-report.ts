@@ -26,6 +26,8 @@ export interface BenchResult {
   ramp: { steps: RampStepResult[]; highestSustainedRate: number | null };
   dispatcherOnly: DispatcherOnlyResult;
   efficiency: { cpuMsPerOrder: Record<string, number>; idleCpuPercent: Record<string, number>; commitsPerOrder: number };
+  /** With BENCH_INSTANCES ≥ 2: what each instance did in the fixed-rate phase, from its /metrics. */
+  perInstance?: Array<{ app: string; instance: number; stage: string; count: number; perSecond: number }>;
   /** Orders not accepted over the whole run, by HTTP status (0 = no answer). */
   refusals: Record<number, number>;
   ledger: Ledger;
@@ -119,6 +121,15 @@ export function formatReport(result: BenchResult): string {
       ],
     ),
     '',
+    ...(result.perInstance?.length
+      ? [
+          table(
+            ['instance (fixed-rate phase)', 'stage', 'count', 'per second'],
+            result.perInstance.map((i) => [`${i.app} #${i.instance}`, i.stage, i.count, i.perSecond]),
+          ),
+          '',
+        ]
+      : []),
     table(['process', 'CPU ms per order', 'idle CPU %'], [
       ...cpu.map(([name, ms]) => [name, ms, efficiency.idleCpuPercent[name] ?? '']),
       ['ALL OF THE ABOVE', cpu.reduce((sum, [, ms]) => sum + ms, 0), ''],
