@@ -73,6 +73,9 @@ describe('listeners', () => {
     expect(opened.status).toBe(200);
     expect(opened.body).toMatchObject({ name: 'held', connected: false, eventTypes: ['payment.succeeded'] });
     expect(await endpointOf(opened.body.endpointId)).toMatchObject({ url: 'listen://held', status: 'disabled', disabledReason: LISTENER_AWAY });
+    // Opened again without types: PUT replaces, so it takes every type; then back to one.
+    expect((await api('PUT', '/v1/listeners/held', {})).body.eventTypes).toHaveLength(6);
+    expect((await api('PUT', '/v1/listeners/held', { eventTypes: ['payment.succeeded'] })).body).toMatchObject({ endpointId: opened.body.endpointId, eventTypes: ['payment.succeeded'] });
     const event = paymentEvent('payment.succeeded');
     await dispatcher.publish(event);
     await dispatcher.settled(opened.body.endpointId, 'held', 1);

@@ -38,7 +38,10 @@ export class ListenersService {
     private readonly hub: ListenerHub,
   ) {}
 
-  /** The listener called `name`, created (held until one connects) or with its event types brought up to date; with its signing secret. */
+  /**
+   * The listener called `name`, created (held until one connects) or with its event types
+   * set to these (all, when none are named: PUT replaces); with its signing secret.
+   */
   async open(name: string, eventTypes: string[] | undefined): Promise<OpenedListener> {
     const types = eventTypes ? checkEventTypes(eventTypes) : null;
     const row = await this.database.transaction(async (tx) => {
@@ -49,7 +52,6 @@ export class ListenersService {
         await disableEndpoint(tx, id, LISTENER_AWAY);
         return (await lockEndpoint(tx, id)) as EndpointRow;
       }
-      if (eventTypes === undefined) return existing;
       await lockEndpoint(tx, existing.id);
       return (await updateEndpoint(tx, existing.id, { eventTypes: types })) as EndpointRow;
     });
