@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
-/** The console server's settings (from the environment `npm start` and compose give it). */
+/** The console server's settings (from the environment `npm start` and compose give it); read with the apps' loadConfig. */
 export const configSchema = z.object({
   CONSOLE_PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
@@ -14,13 +14,3 @@ export const configSchema = z.object({
 });
 
 export type ConsoleConfig = z.infer<typeof configSchema>;
-
-/** The settings, or one line naming what is wrong. */
-export function loadConfig(env: NodeJS.ProcessEnv): ConsoleConfig {
-  const parsed = configSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`invalid configuration: ${issue.path.join('.')}: ${issue.message}`);
-  }
-  return parsed.data;
-}

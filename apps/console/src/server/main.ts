@@ -1,11 +1,12 @@
 import { join } from 'node:path';
-import { loadConfig } from './config';
+import { loadConfig } from '@payhook/platform/config';
+import { configSchema, type ConsoleConfig } from './config';
 import { createConsoleServer } from './server';
 
 /** The console: `node apps/console/dist/main.js` (npm start and compose run it). */
-let config;
+let config: ConsoleConfig;
 try {
-  config = loadConfig(process.env);
+  config = loadConfig(configSchema, process.env);
 } catch (error) {
   process.stderr.write(`console: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
