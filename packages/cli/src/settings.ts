@@ -29,19 +29,26 @@ function projectRoot(start: string): string | undefined {
 }
 
 /**
- * Settings as `npm start` reads them: the defaults, then `.env.example` and `.env` of the
- * nearest directory that has them, then the environment, each overriding the one before.
- * The URLs come from PAYMENT_SERVICE_URL / WEBHOOK_DISPATCHER_URL / ORDER_SERVICE_URL, or
- * from 127.0.0.1 and the apps' ports.
+ * The stack's settings as `npm start` reads them: `.env.example` (the documented defaults),
+ * then `.env` if present, in `root`, then the environment, each overriding the one before.
  */
-export function loadSettings(cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): Settings {
-  const merged: Record<string, string> = { ...DEFAULTS };
-  const root = projectRoot(cwd);
-  for (const file of root ? ['.env.example', '.env'] : []) {
-    const path = join(root!, file);
+export function stackEnvironment(root: string, processEnv: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const merged: Record<string, string> = {};
+  for (const file of ['.env.example', '.env']) {
+    const path = join(root, file);
     if (existsSync(path)) Object.assign(merged, parseEnv(readFileSync(path, 'utf8')));
   }
-  for (const [key, value] of Object.entries(env)) if (value !== undefined && value !== '') merged[key] = value;
+  for (const [key, value] of Object.entries(processEnv)) if (value !== undefined) merged[key] = value;
+  return merged;
+}
+
+/**
+ * The CLI's settings: the stack's (stackEnvironment) from the nearest directory up that has
+ * a `.env.example`, over the `npm start` defaults. The URLs come from PAYMENT_SERVICE_URL /
+ * WEBHOOK_DISPATCHER_URL / ORDER_SERVICE_URL, or from 127.0.0.1 and the apps' ports.
+ */
+export function loadSettings(cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): Settings {
+  const merged = { ...DEFAULTS, ...stackEnvironment(projectRoot(cwd) ?? cwd, env) };
   const local = (port: string) => `http://127.0.0.1:${merged[port]}`;
   return {
     paymentServiceUrl: merged.PAYMENT_SERVICE_URL ?? local('PAYMENT_SERVICE_PORT'),

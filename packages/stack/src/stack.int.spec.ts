@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { AppProcess, openApiProblems, operationSchema, repoRoot, schemaProblems, testDatabaseName, testTopic, undocumentedAnswers, type AppName } from '@payhook/testkit';
-import { stackEnvironment } from './env-file';
+import { stackEnvironment } from '@payhook/cli/settings';
 
 // The three apps as real processes, the way `npm start` runs them.
 const APPS: Array<{ app: AppName; portVariable: string; databaseVariable: string; port: number }> = [

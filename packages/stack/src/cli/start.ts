@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { AppProcess, ensureKafka, repoRoot, stopKafka, type AppName } from '@payhook/testkit';
-import { stackEnvironment } from '../env-file';
+import { stackEnvironment } from '@payhook/cli/settings';
 import { demoJourney } from './demo-journey';
 
 /** `npm start`: Kafka (started if needed), then the three apps and the console, until Ctrl-C. */
