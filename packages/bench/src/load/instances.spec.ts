@@ -1,16 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { instanceUrl, metricTotal, startBalancer } from './instances';
+import { instanceUrl, startBalancer } from './instances';
 
 describe('instances', () => {
   it('puts instance i on the first port + 10 × i', () => {
     expect(instanceUrl('http://127.0.0.1:13803', 1)).toBe('http://127.0.0.1:13813');
-  });
-
-  it('sums a metric over the samples with the given labels', () => {
-    const text = ['# HELP x', 'payhook_webhooks_applied_total{result="applied",service="order-service"} 7', 'payhook_webhooks_applied_total{result="duplicate",service="order-service"} 2', 'payhook_webhooks_applied_total_other{result="applied"} 5'].join('\n');
-    expect(metricTotal(text, 'payhook_webhooks_applied_total', { result: 'applied' })).toBe(7);
-    expect(metricTotal(text, 'payhook_webhooks_applied_total', {})).toBe(9);
   });
 
   it('balances POSTs over its targets in turn, bodies and answers passed through', async () => {

@@ -1,6 +1,7 @@
 import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { parseSamples, total } from '@payhook/console/prometheus';
 import { AppProcess, repoRoot, type AppName } from '@payhook/testkit';
 
 /** Each app's port variable: instance i (from 2) listens on the first instance's port + 10 × (i − 1). */
@@ -75,16 +76,6 @@ export function extraInstances(env: Record<string, string>, urls: Record<AppName
   return extra;
 }
 
-/** The sum of a metric's samples carrying every given label, from Prometheus text. */
-export function metricTotal(text: string, name: string, labels: Record<string, string>): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`)) continue;
-    if (Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`))) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return sum;
-}
-
 /** What each instance did, read from its /metrics: each stage's counter. */
 export const STAGE_COUNTERS: Record<AppName, { stage: string; metric: string; labels: Record<string, string> }> = {
   'payment-service': { stage: 'payments created', metric: 'payhook_http_request_duration_seconds_count', labels: { method: 'POST', route: '/v1/payments', status_code: '201' } },
@@ -94,6 +85,5 @@ export const STAGE_COUNTERS: Record<AppName, { stage: string; metric: string; la
 
 export async function stageCount(url: string, app: AppName): Promise<number> {
   const { metric, labels } = STAGE_COUNTERS[app];
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return metricTotal(text, metric, labels);
+  return total(parseSamples(await (await fetch(`${url}/metrics`)).text()), metric, labels);
 }
