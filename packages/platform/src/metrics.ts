@@ -69,6 +69,15 @@ export class Metrics {
   }
 }
 
+/**
+ * One read shared by everything that asks while it is in flight: gauges fed by the same
+ * query (the outbox's depth and age) cost one query per scrape, not one each.
+ */
+export function sharedRead<T>(read: () => Promise<T>): () => Promise<T> {
+  let inFlight: Promise<T> | undefined;
+  return () => (inFlight ??= read().finally(() => (inFlight = undefined)));
+}
+
 function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {

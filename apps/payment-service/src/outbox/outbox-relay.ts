@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { chunkBySize, isRecordRefused, MessageProducer, messageSize, type KafkaCluster, type OutgoingMessage } from '@payhook/messaging';
-import { Database, databaseUrl, KAFKA, LOGGER, Metrics, Quarantine, runIsolated, statement, TRACING, WorkerLoop, type Hop, type Tracing } from '@payhook/platform';
+import { Database, databaseUrl, KAFKA, LOGGER, Metrics, Quarantine, runIsolated, sharedRead, statement, TRACING, WorkerLoop, type Hop, type Tracing } from '@payhook/platform';
 import type { Logger } from 'pino';
 import { PAYMENT_CONFIG, type PaymentConfig } from '../config';
 import { oldestInOutbox, outboxBacklog, removeFromOutbox, type OutboxRow } from '../store/outbox';
@@ -36,10 +36,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(TRACING) private readonly tracing: Tracing,
   ) {
     this.producer = new MessageProducer(kafka);
-    metrics.sampled('payhook_outbox_depth', 'Events in the outbox, not yet acknowledged by Kafka', [], async () => [{ value: (await outboxBacklog(database)).depth }]);
-    metrics.sampled('payhook_outbox_oldest_age_seconds', 'How long the oldest outbox row has waited (0 when the outbox is empty)', [], async () => [
-      { value: (await outboxBacklog(database)).oldestAgeSeconds },
-    ]);
+    const backlog = sharedRead(() => outboxBacklog(database));
+    metrics.sampled('payhook_outbox_depth', 'Events in the outbox, not yet acknowledged by Kafka', [], async () => [{ value: (await backlog()).depth }]);
+    metrics.sampled('payhook_outbox_oldest_age_seconds', 'How long the oldest outbox row has waited (0 when the outbox is empty)', [], async () => [{ value: (await backlog()).oldestAgeSeconds }]);
     this.loop = new WorkerLoop({
       name: 'outbox-relay',
       logger,
