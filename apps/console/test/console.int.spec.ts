@@ -130,7 +130,7 @@ describe('the console server', () => {
   });
 
   it('serves the app for any page path and never a file outside it', async () => {
-    for (const path of ['/', '/deliveries', '/..%2f..%2fpackage.json', '/%2e%2e/%2e%2e/package.json', '/%ff']) {
+    for (const path of ['/', '/deliveries', '/..%2f..%2fpackage.json', '/%2e%2e/%2e%2e/package.json', '/%ff', '/..%2fmain.js', '/..%2fweb%2f..%2fconfig.js']) {
       const response = await call(path);
       expect([path, response.status, response.headers.get('content-type')]).toEqual([path, 200, 'text/html; charset=utf-8']);
       expect(await response.text()).toContain('<div id="root"></div>');

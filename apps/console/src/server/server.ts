@@ -1,6 +1,6 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { extname, join, normalize } from 'node:path';
+import { extname, join, normalize, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ConsoleConfig } from './config';
 import { parseSamples, total } from './prometheus';
@@ -167,7 +167,8 @@ export function createConsoleServer(config: ConsoleConfig, webRoot: string): Ser
       }
     })();
     const file = normalize(join(webRoot, decoded));
-    const inside = file.startsWith(webRoot) && existsSync(file) && statSync(file).isFile();
+    // Under the web root itself, not a sibling whose name starts the same (dist/web-x).
+    const inside = file.startsWith(`${webRoot}${sep}`) && existsSync(file) && statSync(file).isFile();
     const target = inside ? file : join(webRoot, 'index.html');
     if (!existsSync(target)) return sendError(response, 503, 'console_not_built', 'The console is not built: run `npm run build`.');
     response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(target)] ?? 'application/octet-stream', 'cache-control': inside && decoded.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache' });
