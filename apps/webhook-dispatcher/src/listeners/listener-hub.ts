@@ -3,7 +3,8 @@ import { Subject } from 'rxjs';
 import type { AttemptResult } from '../deliveries/domain/retry-policy';
 import type { SendResult } from '../deliveries/http-sender';
 
-type Reported = AttemptResult & { responseBody?: Buffer };
+/** What ends an attempt; `durationMs` where the listener timed its local POST itself. */
+type Reported = AttemptResult & { responseBody?: Buffer; durationMs?: number };
 
 /** A webhook as the dispatcher signed it, for a listening CLI to POST byte for byte. */
 export interface ListenerWebhook {
@@ -37,8 +38,8 @@ export class ListenerHub {
   private readonly streams = new Map<string, Array<Subject<ListenerWebhook>>>();
   private readonly awaiting = new Map<string, Awaited>();
 
-  /** A connection opened: its webhooks come on the stream returned; `detach` says whether it was the endpoint's last. */
-  attach(endpointId: string): { webhooks: Subject<ListenerWebhook>; detach: () => boolean } {
+  /** A connection opened: its webhooks come on the stream returned until `detach`. */
+  attach(endpointId: string): { webhooks: Subject<ListenerWebhook>; detach: () => void } {
     const stream = new Subject<ListenerWebhook>();
     this.streams.set(endpointId, [...(this.streams.get(endpointId) ?? []), stream]);
     const detach = () => {
@@ -49,7 +50,6 @@ export class ListenerHub {
         if (awaited.stream === stream) awaited.settle({ kind: 'error', error: 'the listener disconnected before reporting' });
       }
       stream.complete();
-      return left.length === 0;
     };
     return { webhooks: stream, detach };
   }
@@ -71,7 +71,8 @@ export class ListenerHub {
       const settle = (result: Reported) => {
         clearTimeout(timer);
         this.awaiting.delete(webhook.deliveryId);
-        resolve({ ...result, durationMs: Math.round(performance.now() - started) });
+        // The local receiver's own time when the listener reports it; otherwise the wait here.
+        resolve({ ...result, durationMs: result.durationMs ?? Math.round(performance.now() - started) });
       };
       const timer = setTimeout(() => settle({ kind: 'error', error: `timeout after ${timeoutMs} ms: the listener did not report` }), timeoutMs);
       this.awaiting.set(webhook.deliveryId, { endpointId, stream, settle });
@@ -85,8 +86,8 @@ export class ListenerHub {
     if (!awaited || awaited.endpointId !== endpointId) return false;
     awaited.settle(
       report.statusCode === undefined
-        ? { kind: 'error', error: `listener: ${report.error ?? 'no answer'}`, responseBody: report.responseBody }
-        : { kind: 'response', statusCode: report.statusCode, responseBody: report.responseBody },
+        ? { kind: 'error', error: `listener: ${report.error ?? 'no answer'}`, responseBody: report.responseBody, durationMs: report.durationMs }
+        : { kind: 'response', statusCode: report.statusCode, responseBody: report.responseBody, durationMs: report.durationMs },
     );
     return true;
   }
