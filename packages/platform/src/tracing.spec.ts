@@ -35,8 +35,8 @@ describe('tracing with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
       });
     });
     await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const tracing = startTracing('payment-service', { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(collector.address() as AddressInfo).port}` });
     try {
-      const tracing = startTracing('payment-service', { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(collector.address() as AddressInfo).port}` });
       expect(tracing.exporting).toBe(true);
       const hop = tracing.hop('POST /v1/payments', PARENT, 'server');
       expect(hop.context.traceId).toBe(TRACE);
@@ -49,6 +49,9 @@ describe('tracing with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
       expect(body.includes('POST /v1/payments')).toBe(true);
       expect(body.includes(TRACE) || body.includes(Buffer.from(TRACE, 'hex'))).toBe(true);
     } finally {
+      // Its batch timer stops here even when an assertion failed (a second shutdown is a no-op).
+      await tracing.shutdown();
+      collector.closeAllConnections();
       collector.close();
     }
   });
