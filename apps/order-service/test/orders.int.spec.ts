@@ -229,6 +229,24 @@ describe('payment webhooks', () => {
     expect(after.history).toHaveLength(3);
   });
 
+  it('applies webhooks that arrive together each on its own terms; an unknown order\'s is refused and leaves no trace', async () => {
+    const dataSource = app.get(DataSource);
+    const ids = await Promise.all(Array.from({ length: 6 }, () => placeOrder()));
+    const copyId = `msg_batch_copy_${ids[0]}`;
+    // Sent at once, so they share commits (group commit) as well as arriving one by one.
+    const sent = await Promise.all([
+      ...ids.map((id) => deliver(event(id, 2, 'succeeded', 'payment.succeeded'))),
+      deliver(event('ord_not_placed_yet', 2, 'succeeded', 'payment.succeeded')),
+      ...Array.from({ length: 4 }, () => deliver(event(ids[0], 3, 'refunded', 'payment.refunded'), { webhookId: copyId })),
+    ]);
+    expect(sent.map((s) => s.status)).toEqual([...Array(6).fill(200), 409, ...Array(4).fill(200)]);
+    expect(sent.slice(7).filter((s) => JSON.parse(s.body).result === 'applied')).toHaveLength(1);
+    expect((await api('GET', `/v1/orders/${ids[0]}`)).body.status).toBe('refunded');
+    for (const id of ids.slice(1)) expect((await api('GET', `/v1/orders/${id}`)).body.status).toBe('paid');
+    const inbox = await dataSource.query('SELECT webhook_id, duplicates FROM inbox WHERE webhook_id = ANY($1)', [[sent[6].webhookId, copyId]]);
+    expect(inbox).toEqual([{ webhook_id: copyId, duplicates: 3 }]);
+  });
+
   it('ends in the same state whatever the order the webhooks arrive in', async () => {
     const id = await placeOrder();
     const stream = [

@@ -27,6 +27,20 @@ describe('GroupCommit', () => {
     expect(flushed).toEqual([[1], [2, 3, 4]]);
   });
 
+  it('answers each item with its own result from the flush', async () => {
+    const first = deferred();
+    let calls = 0;
+    const group = new GroupCommit<number, string>(async (items) => {
+      calls += 1;
+      if (calls === 1) await first.promise;
+      return items.map((n) => `#${n}`);
+    });
+    const all = [1, 2, 3].map((n) => group.add(n));
+    first.release();
+    expect(await Promise.all(all)).toEqual(['#1', '#2', '#3']);
+    expect(calls).toBe(2);
+  });
+
   it('keeps batches within the maximum', async () => {
     const flushed: number[][] = [];
     const first = deferred();

@@ -1,8 +1,8 @@
 import { runIsolated } from './poison';
 
-interface Waiter<T> {
+interface Waiter<T, R> {
   item: T;
-  resolve: () => void;
+  resolve: (result: R) => void;
   reject: (error: unknown) => void;
 }
 
@@ -10,21 +10,22 @@ interface Waiter<T> {
  * Group commit: items added while a flush is running wait and go together in the next
  * one, so one transaction records many of them under load, and a lone item at rest is
  * flushed at once (no timer, no added latency). `add` resolves when its item's flush has
- * committed and rejects if that flush failed, so callers keep their at-least-once logic.
+ * committed, with what the flush returned for it (its result at the same index), and
+ * rejects if that flush failed, so callers keep their at-least-once logic.
  * One bad item never fails its batch: a failed flush is split (runIsolated) until the
  * items that fail on their own are found, and only those are rejected, with their error;
  * an error that is not about the items (the database is away) rejects the whole batch.
  */
-export class GroupCommit<T> {
-  private waiting: Array<Waiter<T>> = [];
+export class GroupCommit<T, R = void> {
+  private waiting: Array<Waiter<T, R>> = [];
   private flushing = false;
 
   constructor(
-    private readonly flush: (items: T[]) => Promise<void>,
+    private readonly flush: (items: T[]) => Promise<R[] | void>,
     private readonly maxBatch = 500,
   ) {}
 
-  add(item: T): Promise<void> {
+  add(item: T): Promise<R> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
       if (!this.flushing) void this.drain();
@@ -39,8 +40,8 @@ export class GroupCommit<T> {
         try {
           await runIsolated(batch, {
             run: async (part) => {
-              await this.flush(part.map((w) => w.item));
-              for (const w of part) w.resolve();
+              const results = await this.flush(part.map((w) => w.item));
+              part.forEach((w, i) => w.resolve(results?.[i] as R));
             },
             setAside: async (w, _reason, error) => w.reject(error),
           });

@@ -1,8 +1,9 @@
 import type { PaymentSnapshot } from '@payhook/contracts';
 import { ApiError } from '@payhook/platform';
 import type { Sql } from '@payhook/platform';
-import { applyPaymentChange, lockOrderForPayment, noteOnOrder, type OrderPaymentRow } from '../store/orders';
-import { applyPayment, checkPaymentBelongs, type OrderStatus } from './domain/order-state';
+import { applyPaymentChange, lockOrderForPayment, noteOnOrder, type OrderPaymentRow, type PaymentChange } from '../store/orders';
+import { applyPayment, checkPaymentBelongs } from './domain/order-state';
+import type { OrderStatus } from './domain/order-state';
 
 export type ApplicationResult =
   | { result: 'applied'; status: OrderStatus }
@@ -18,31 +19,57 @@ export interface PaymentSource {
   detail?: string;
 }
 
+/** What applying a payment to a locked order comes to, before anything is written. */
+export type PaymentDecision =
+  | { result: 'retry_later'; error: ApiError }
+  | { result: 'mismatch'; reason: string }
+  | { result: 'stale' }
+  | { result: 'applied'; change: PaymentChange; statusChanged: boolean };
+
 /**
- * Applies what is known of a payment to its order, inside the caller's transaction: the
- * one path by which webhooks and reconciliation alike change an order's payment state.
- * The payment must be the order's own (id, amount, currency) and newer than the version
- * applied; a payment that is not the order's is recorded in its history and changes
- * nothing else. An order that does not exist yet, or whose payment id is not recorded
- * yet, is answered with a 409 ApiError ("retry later"). `locked` is the order's row lock
- * when the caller has already asked for it (pipelined with its own statement).
+ * The rules every path that changes an order's payment state follows (pure): the payment
+ * must be the order's own (id, amount, currency) and newer than the version applied. An
+ * order that does not exist yet, or whose payment id is not recorded yet, is "retry later"
+ * (a 409); a payment that is not the order's is a mismatch, recorded and nothing else.
  */
-export async function applyPaymentToOrder(tx: Sql, payment: PaymentSnapshot, source: PaymentSource, locked?: Promise<OrderPaymentRow | undefined>): Promise<ApplicationResult> {
-  const order = await (locked ?? lockOrderForPayment(tx, payment.orderId));
-  if (!order) throw new ApiError(409, 'order_not_found', `No order ${payment.orderId} (yet); retry later.`);
+export function decidePayment(order: OrderPaymentRow | undefined, payment: PaymentSnapshot): PaymentDecision {
+  if (!order) return { result: 'retry_later', error: new ApiError(409, 'order_not_found', `No order ${payment.orderId} (yet); retry later.`) };
   const check = checkPaymentBelongs(
     { amount: order.amount, currency: order.currency, paymentId: order.payment_id, requestOutstanding: order.request_outstanding },
     payment,
   );
   if (!check.belongs && check.retryLater) {
-    throw new ApiError(409, 'payment_not_recorded_yet', `The payment of order ${payment.orderId} is not recorded yet; retry later.`);
+    return { result: 'retry_later', error: new ApiError(409, 'payment_not_recorded_yet', `The payment of order ${payment.orderId} is not recorded yet; retry later.`) };
   }
-  if (!check.belongs) {
-    await noteOnOrder(tx, payment.orderId, { cause: 'payment_mismatch', detail: check.reason, eventId: source.eventId, webhookId: source.webhookId, paymentVersion: payment.version });
-    return { result: 'mismatch', reason: check.reason };
-  }
+  if (!check.belongs) return { result: 'mismatch', reason: check.reason };
   const applied = applyPayment({ status: order.status, paymentVersion: order.payment_version }, payment);
   if (!applied.changed) return { result: 'stale' };
-  await applyPaymentChange(tx, payment.orderId, applied, applied.status !== order.status, source);
-  return { result: 'applied', status: applied.status };
+  const { changed: _changed, ...change } = applied;
+  return { result: 'applied', change, statusChanged: applied.status !== order.status };
+}
+
+/**
+ * Writes a decision to its locked order, inside the caller's transaction: a mismatch as a
+ * history note, a newer payment as the order's new state. "Retry later" writes nothing
+ * and throws its 409 ApiError.
+ */
+export async function writePaymentDecision(tx: Sql, payment: PaymentSnapshot, decision: PaymentDecision, source: PaymentSource): Promise<ApplicationResult> {
+  switch (decision.result) {
+    case 'retry_later':
+      throw decision.error;
+    case 'mismatch':
+      await noteOnOrder(tx, payment.orderId, { cause: 'payment_mismatch', detail: decision.reason, eventId: source.eventId, webhookId: source.webhookId, paymentVersion: payment.version });
+      return { result: 'mismatch', reason: decision.reason };
+    case 'stale':
+      return { result: 'stale' };
+    case 'applied':
+      await applyPaymentChange(tx, payment.orderId, decision.change, decision.statusChanged, source);
+      return { result: 'applied', status: decision.change.status };
+  }
+}
+
+/** Locks the payment's order and applies the payment to it: reconciliation's one-order path. */
+export async function applyPaymentToOrder(tx: Sql, payment: PaymentSnapshot, source: PaymentSource): Promise<ApplicationResult> {
+  const order = await lockOrderForPayment(tx, payment.orderId);
+  return writePaymentDecision(tx, payment, decidePayment(order, payment), source);
 }

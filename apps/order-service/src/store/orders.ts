@@ -32,6 +32,7 @@ export interface HistoryRow {
 
 /** What the payment check needs of an order, read under its row lock. */
 export interface OrderPaymentRow {
+  id: string;
   status: OrderStatus;
   payment_version: number;
   payment_id: string | null;
@@ -69,11 +70,12 @@ const LIST = statement(
   'orders.list',
   `SELECT ${COLUMNS} FROM orders WHERE ($1::text IS NULL OR status = $1) ORDER BY created_at DESC, id DESC LIMIT $2`,
 );
+/** Locked in id order, so two transactions locking overlapping sets never deadlock. */
 const LOCK_FOR_PAYMENT = statement(
   'orders.lock-for-payment',
-  `SELECT status, payment_version, payment_id, amount, currency,
+  `SELECT id, status, payment_version, payment_id, amount, currency,
      EXISTS (SELECT 1 FROM payment_requests r WHERE r.order_id = o.id) AS request_outstanding
-   FROM orders o WHERE id = $1 FOR UPDATE`,
+   FROM orders o WHERE id = ANY($1) ORDER BY id FOR UPDATE`,
 );
 const NOTE = statement(
   'orders.note',
@@ -130,9 +132,17 @@ export function listOrders(sql: Sql, filter: { status?: string; limit: number })
   return sql.rows<OrderRow>(LIST, [filter.status ?? null, filter.limit]);
 }
 
-/** Locks the order until the transaction ends: its payment state is read and changed by one writer at a time. */
-export function lockOrderForPayment(tx: Sql, orderId: string): Promise<OrderPaymentRow | undefined> {
-  return tx.row<OrderPaymentRow>(LOCK_FOR_PAYMENT, [orderId]);
+/**
+ * Locks the orders until the transaction ends: their payment state is read and changed by
+ * one writer at a time. Orders that do not exist are missing from the map.
+ */
+export async function lockOrdersForPayment(tx: Sql, orderIds: string[]): Promise<Map<string, OrderPaymentRow>> {
+  const rows = await tx.rows<OrderPaymentRow>(LOCK_FOR_PAYMENT, [[...new Set(orderIds)].sort()]);
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+export async function lockOrderForPayment(tx: Sql, orderId: string): Promise<OrderPaymentRow | undefined> {
+  return (await lockOrdersForPayment(tx, [orderId])).get(orderId);
 }
 
 /** A history row that changes nothing (a payment that is not the order's, a request set aside): the status stays. */

@@ -1,24 +1,39 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PaymentEvent } from '@payhook/contracts';
-import { ApiError, Database, errorReason, isTransientError, Metrics, Quarantine, type Counter } from '@payhook/platform';
-import { applyPaymentToOrder, type ApplicationResult } from '../orders/payment-application';
-import { admitWebhook } from '../store/inbox';
-import { lockOrderForPayment } from '../store/orders';
+import { ApiError, Database, errorReason, GroupCommit, isTransientError, Metrics, Quarantine, type Counter } from '@payhook/platform';
+import { decidePayment, writePaymentDecision, type ApplicationResult } from '../orders/payment-application';
+import { admitWebhooks } from '../store/inbox';
+import { lockOrdersForPayment } from '../store/orders';
 
 export type WebhookResult = ApplicationResult | { result: 'duplicate' } | { result: 'quarantined'; reason: string };
 
+interface VerifiedWebhook {
+  webhookId: string;
+  event: PaymentEvent;
+}
+
+/** A webhook's outcome in its batch: its result, or the 409 that asks the sender to try again. */
+type BatchOutcome = WebhookResult | { result: 'retry_later'; error: ApiError };
+
+/** Webhooks applied in one transaction at most; more wait for the next. */
+const MAX_BATCH = 100;
+
 /**
- * Applies a verified payment webhook exactly once: its webhook-id enters the inbox in
- * the same transaction as the order change. A duplicate, even one arriving at the same
- * moment (it waits on the inbox row), changes nothing. A payment that is not the order's
- * own (another id, amount or currency) is recorded in the order's history and changes
- * nothing else. A webhook that cannot be applied for a reason of its own is quarantined
- * with its bytes and answered 2xx: sending it again would fail the same way.
+ * Applies verified payment webhooks exactly once: each webhook-id enters the inbox in the
+ * same transaction as the order change. A duplicate, even one arriving at the same moment
+ * (it waits on the order's lock, then on the inbox row), changes nothing. A payment that
+ * is not the order's own (another id, amount or currency) is recorded in the order's
+ * history and changes nothing else. A webhook that cannot be applied for a reason of its
+ * own is quarantined with its bytes and answered 2xx: sending it again would fail the same way.
+ *
+ * Webhooks that arrive while a transaction is committing go together in the next one
+ * (group commit): under load one commit applies many, and a lone webhook commits at once.
  */
 @Injectable()
 export class PaymentWebhooks {
   /** Verified webhooks by result: applied, stale (not newer), mismatch (not the order's), duplicate or quarantined. */
   private readonly received: Counter<'result'>;
+  private readonly batches = new GroupCommit<VerifiedWebhook, BatchOutcome>((webhooks) => this.applyBatch(webhooks), MAX_BATCH);
 
   constructor(
     @Inject(Database) private readonly database: Database,
@@ -29,14 +44,16 @@ export class PaymentWebhooks {
   }
 
   async apply(webhookId: string, event: PaymentEvent, rawBody: Buffer): Promise<WebhookResult> {
+    let outcome: BatchOutcome;
     try {
-      const outcome = await this.applyOnce(webhookId, event);
-      this.received.inc({ result: outcome.result });
-      return outcome;
+      outcome = await this.batches.add({ webhookId, event });
     } catch (error) {
-      if (error instanceof ApiError || isTransientError(error)) throw error;
+      if (isTransientError(error)) throw error;
       return this.setAside(webhookId, errorReason(error), rawBody);
     }
+    if (outcome.result === 'retry_later') throw outcome.error;
+    this.received.inc({ result: outcome.result });
+    return outcome;
   }
 
   async setAside(webhookId: string, reason: string, rawBody: Buffer): Promise<WebhookResult> {
@@ -45,16 +62,34 @@ export class PaymentWebhooks {
     return { result: 'quarantined', reason };
   }
 
-  private applyOnce(webhookId: string, event: PaymentEvent): Promise<WebhookResult> {
-    const payment = event.data.object;
+  /**
+   * One transaction: the orders are locked (one statement), the webhooks that can be
+   * applied now enter the inbox (one statement), and the changes are written, pipelined.
+   * A webhook whose order is not ready is answered 409 and writes nothing, not even its
+   * inbox row, so its retry is applied. Webhooks of the same order apply in arrival order.
+   */
+  private applyBatch(webhooks: VerifiedWebhook[]): Promise<BatchOutcome[]> {
     return this.database.transaction(async (tx) => {
-      // The inbox row and the order's lock are asked for together (one round trip); a copy
-      // waits on the first's inbox row, then takes the lock for nothing and changes nothing.
-      const admitted = admitWebhook(tx, webhookId, event.id);
-      const locked = lockOrderForPayment(tx, payment.orderId);
-      locked.catch(() => undefined); // its failure is the admission's, reported there
-      if (!(await admitted)) return { result: 'duplicate' };
-      return applyPaymentToOrder(tx, payment, { cause: event.type, eventId: event.id, webhookId }, locked);
+      const orders = await lockOrdersForPayment(tx, webhooks.map((w) => w.event.data.object.orderId));
+      const ready = webhooks.filter((w) => decidePayment(orders.get(w.event.data.object.orderId), w.event.data.object).result !== 'retry_later');
+      const copies = new Map<string, { webhookId: string; eventId: string; copies: number }>();
+      for (const { webhookId, event } of ready) {
+        const admission = copies.get(webhookId) ?? { webhookId, eventId: event.id, copies: 0 };
+        admission.copies += 1;
+        copies.set(webhookId, admission);
+      }
+      const fresh = await admitWebhooks(tx, [...copies.values()]);
+      const outcomes = webhooks.map(({ webhookId, event }): BatchOutcome | Promise<ApplicationResult> => {
+        const payment = event.data.object;
+        const order = orders.get(payment.orderId);
+        const decision = decidePayment(order, payment);
+        if (decision.result === 'retry_later') return decision;
+        // The first copy in the batch takes the admission; later ones are copies.
+        if (!fresh.delete(webhookId)) return { result: 'duplicate' };
+        if (decision.result === 'applied' && order) Object.assign(order, { status: decision.change.status, payment_version: decision.change.paymentVersion });
+        return writePaymentDecision(tx, payment, decision, { cause: event.type, eventId: event.id, webhookId });
+      });
+      return Promise.all(outcomes);
     });
   }
 }
