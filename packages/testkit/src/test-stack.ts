@@ -73,10 +73,14 @@ export class TestStack {
     await Promise.allSettled(Object.values(this.apps).map((a) => a.stop()));
   }
 
+  /** The name of an app's database in this stack. */
+  databaseName(app: AppName): string {
+    return this.env[{ 'payment-service': 'PAYMENT_DATABASE_NAME', 'webhook-dispatcher': 'DISPATCHER_DATABASE_NAME', 'order-service': 'ORDER_DATABASE_NAME' }[app]];
+  }
+
   /** One query in an app's database. */
   query<T = Record<string, unknown>>(app: AppName, sql: string, params: unknown[] = []): Promise<T[]> {
-    const database = { 'payment-service': 'PAYMENT_DATABASE_NAME', 'webhook-dispatcher': 'DISPATCHER_DATABASE_NAME', 'order-service': 'ORDER_DATABASE_NAME' }[app];
-    return queryDatabase<T>(this.env[database], sql, params);
+    return queryDatabase<T>(this.databaseName(app), sql, params);
   }
 
   /** A number one query in an app's database answers, e.g. `SELECT count(*) AS n FROM orders`. */

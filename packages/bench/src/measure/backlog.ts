@@ -1,4 +1,4 @@
-import type { TestStack } from '@payhook/testkit';
+import type { Probes } from './probes';
 
 /** Work waiting at each stage of the pipeline, in the order an order passes them. */
 export interface Backlog {
@@ -10,15 +10,15 @@ export interface Backlog {
   'orders unsettled': number;
 }
 
-export async function sampleBacklog(stack: TestStack): Promise<Backlog> {
+export async function sampleBacklog(probes: Probes): Promise<Backlog> {
   const [requests, processing, outbox, published, ingested, deliveries, unsettled] = await Promise.all([
-    stack.count('order-service', 'SELECT count(*) AS n FROM payment_requests'),
-    stack.count('payment-service', 'SELECT count(*) AS n FROM processing_jobs'),
-    stack.count('payment-service', 'SELECT count(*) AS n FROM outbox'),
-    stack.count('payment-service', 'SELECT count(*) AS n FROM events'),
-    stack.count('webhook-dispatcher', 'SELECT count(*) AS n FROM events'),
-    stack.count('webhook-dispatcher', `SELECT count(*) AS n FROM deliveries WHERE status = 'pending'`),
-    stack.count('order-service', `SELECT count(*) AS n FROM orders WHERE status = 'pending_payment'`),
+    probes.count('order-service', 'SELECT count(*) AS n FROM payment_requests'),
+    probes.count('payment-service', 'SELECT count(*) AS n FROM processing_jobs'),
+    probes.count('payment-service', 'SELECT count(*) AS n FROM outbox'),
+    probes.count('payment-service', 'SELECT count(*) AS n FROM events'),
+    probes.count('webhook-dispatcher', 'SELECT count(*) AS n FROM events'),
+    probes.count('webhook-dispatcher', `SELECT count(*) AS n FROM deliveries WHERE status = 'pending'`),
+    probes.count('order-service', `SELECT count(*) AS n FROM orders WHERE status = 'pending_payment'`),
   ]);
   return {
     'payment requests': requests,

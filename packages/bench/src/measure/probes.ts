@@ -1,0 +1,35 @@
+import { DEFAULT_DATABASE_URL, type AppName, type TestStack } from '@payhook/testkit';
+import { Pool } from 'pg';
+
+/**
+ * The bench's own readings of the apps' databases while load runs (backlogs, orders
+ * settled), on one small pool per database kept for the run. A connection per reading, as
+ * the tests' `stack.count` opens, forks a Postgres backend several times a second: work
+ * the bench would take from the machine it measures.
+ */
+export class Probes {
+  private readonly pools = new Map<AppName, Pool>();
+
+  constructor(private readonly stack: TestStack) {}
+
+  async count(app: AppName, sql: string, params: unknown[] = []): Promise<number> {
+    const { rows } = await this.pool(app).query<{ n: string | number }>(sql, params);
+    return Number(rows[0].n);
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.pools.values()].map((pool) => pool.end()));
+    this.pools.clear();
+  }
+
+  private pool(app: AppName): Pool {
+    let pool = this.pools.get(app);
+    if (!pool) {
+      const url = new URL(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
+      url.pathname = `/${this.stack.databaseName(app)}`;
+      pool = new Pool({ connectionString: url.toString(), max: 4, idleTimeoutMillis: 0, application_name: 'payhook-bench' });
+      this.pools.set(app, pool);
+    }
+    return pool;
+  }
+}
