@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Database, databaseUrl, LOGGER, Quarantine, runIsolated, storableText, TRACING, WorkerLoop, type Sql, type Tracing } from '@payhook/platform';
+import { Database, databaseUrl, errorReason, GroupCommit, isTransientError, LOGGER, Quarantine, storableText, TRACING, WorkerLoop, type Sql, type Tracing } from '@payhook/platform';
 import type { Logger } from 'pino';
 import { Agent, request } from 'undici';
 import { ORDER_CONFIG, type OrderConfig } from '../config';
@@ -35,6 +35,8 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
   private readonly loop: WorkerLoop;
   /** Kept-alive connections to payment-service: undici costs a third of fetch's CPU per request (docs/benchmarks.md). */
   private readonly paymentService = new Agent({ connections: BATCH, keepAliveTimeout: 30_000 });
+  /** Answers recorded many to a transaction; one that cannot be recorded on its own is set aside. */
+  private readonly answers = new GroupCommit<Outcome>((batch) => this.database.transaction((tx) => this.record(tx, batch)));
 
   constructor(
     @Inject(Database) private readonly database: Database,
@@ -65,18 +67,26 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
   async sendDue(): Promise<number> {
     // The lease is taken and committed in one statement: no lock is held while payment-service is asked.
     const due = await leaseDueRequests(this.database, BATCH, LEASE_MS);
-    const outcomes: Outcome[] = await Promise.all(due.map(async (request) => ({ request, outcome: await this.request(request) })));
-    for (const { request, outcome } of outcomes) {
-      if (outcome.kind === 'invalid') await this.setAside({ request, outcome }, outcome.reason);
-    }
-    await runIsolated(
-      outcomes.filter(({ outcome }) => outcome.kind !== 'invalid'),
-      {
-        run: (batch) => this.database.transaction((tx) => this.record(tx, batch)),
-        setAside: (item, reason) => this.setAside(item, `could not record the answer: ${reason}`),
-      },
-    );
+    await Promise.all(due.map((request) => this.requestAndRecord(request)));
     return due.length;
+  }
+
+  /**
+   * Each answer is recorded as soon as it is in, not when the batch's slowest is: the
+   * payment's webhook may follow its answer by milliseconds, and it is refused (409, retried
+   * seconds later) until the payment id is recorded. Answers that come in while a record
+   * commits share the next transaction.
+   */
+  private async requestAndRecord(request: DueRequest): Promise<void> {
+    const outcome = await this.request(request);
+    if (outcome.kind === 'invalid') return this.setAside({ request, outcome }, outcome.reason);
+    try {
+      await this.answers.add({ request, outcome });
+    } catch (error) {
+      // The database is away: the lease runs out and the request is asked again (idempotently).
+      if (isTransientError(error)) throw error;
+      await this.setAside({ request, outcome }, `could not record the answer: ${errorReason(error)}`);
+    }
   }
 
   private async record(tx: Sql, outcomes: Outcome[]): Promise<void> {
