@@ -39,6 +39,10 @@ function startStub(): Promise<void> {
         const asked = JSON.parse(body);
         // Test tokens that make this stand-in answer what a broken provider might.
         if (asked.paymentMethod === 'tok_stub_not_json') return response.writeHead(201).end('<html>created</html>');
+        if (asked.paymentMethod === 'tok_stub_slow') {
+          setTimeout(() => json(201, { id: `pay_for_${asked.orderId}`, orderId: asked.orderId, amount: asked.amount, currency: asked.currency }), 400);
+          return;
+        }
         if (asked.paymentMethod === 'tok_stub_other_amount') return json(201, { id: `pay_for_${asked.orderId}`, orderId: asked.orderId, amount: 1, currency: asked.currency });
         return json(201, { id: `pay_for_${asked.orderId}`, orderId: asked.orderId, amount: asked.amount, currency: asked.currency });
       }
@@ -336,6 +340,14 @@ describe('payment integrity: a webhook only pays the order it belongs to', () =>
     const { body } = await api('GET', `/v1/orders/${id}`);
     expect(body.status).toBe('payment_failed');
     expect(body.history.at(-1)).toMatchObject({ status: 'payment_failed', cause: 'payment_mismatch', detail: expect.stringContaining(reason), webhookId: sent.webhookId });
+  });
+
+  it('holds a webhook that beats the recording of its payment id for up to a second, and applies it once recorded', async () => {
+    const placed = await api('POST', '/v1/orders', { ...order, paymentMethod: 'tok_stub_slow' });
+    // payment-service (the stand-in) has the request and answers 400 ms later; the webhook comes now.
+    await waitFor(() => calls.some((c) => c.url === '/v1/payments' && c.idempotencyKey === placed.body.id), { timeoutMs: 5000, description: 'the payment request' });
+    const sent = await deliver(event(placed.body.id, 2, 'succeeded', 'payment.succeeded'));
+    expect([sent.status, JSON.parse(sent.body)]).toEqual([200, { result: 'applied', status: 'paid' }]);
   });
 
   it('asks for a retry (409) while the payment request is still on its way, then applies it', async () => {

@@ -21,7 +21,8 @@ export interface PaymentSource {
 
 /** What applying a payment to a locked order comes to, before anything is written. */
 export type PaymentDecision =
-  | { result: 'retry_later'; error: ApiError }
+  /** `awaitsPaymentId`: the order's payment request is answered but not recorded yet (a matter of milliseconds, usually). */
+  | { result: 'retry_later'; error: ApiError; awaitsPaymentId?: boolean }
   | { result: 'mismatch'; reason: string }
   | { result: 'stale' }
   | { result: 'applied'; change: PaymentChange; statusChanged: boolean };
@@ -39,7 +40,11 @@ export function decidePayment(order: OrderPaymentRow | undefined, payment: Payme
     payment,
   );
   if (!check.belongs && check.retryLater) {
-    return { result: 'retry_later', error: new ApiError(409, 'payment_not_recorded_yet', `The payment of order ${payment.orderId} is not recorded yet; retry later.`) };
+    return {
+      result: 'retry_later',
+      error: new ApiError(409, 'payment_not_recorded_yet', `The payment of order ${payment.orderId} is not recorded yet; retry later.`),
+      awaitsPaymentId: true,
+    };
   }
   if (!check.belongs) return { result: 'mismatch', reason: check.reason };
   const applied = applyPayment({ status: order.status, paymentVersion: order.payment_version }, payment);

@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import type { PaymentEvent } from '@payhook/contracts';
 import { ApiError, Database, errorReason, GroupCommit, isTransientError, Metrics, Quarantine, type Counter } from '@payhook/platform';
@@ -13,10 +14,17 @@ interface VerifiedWebhook {
 }
 
 /** A webhook's outcome in its batch: its result, or the 409 that asks the sender to try again. */
-type BatchOutcome = WebhookResult | { result: 'retry_later'; error: ApiError };
+type BatchOutcome = WebhookResult | { result: 'retry_later'; error: ApiError; awaitsPaymentId?: boolean };
 
 /** Webhooks applied in one transaction at most; more wait for the next. */
 const MAX_BATCH = 100;
+/**
+ * A payment's webhook can beat the recording of payment-service's answer by milliseconds;
+ * it is tried again every 100 ms for up to a second (no transaction held meanwhile)
+ * before it is answered 409 and left to the sender's retry, seconds later.
+ */
+const PAYMENT_ID_WAIT_MS = 100;
+const PAYMENT_ID_WAITS = 10;
 
 /**
  * Applies verified payment webhooks exactly once: each webhook-id enters the inbox in the
@@ -47,6 +55,10 @@ export class PaymentWebhooks {
     let outcome: BatchOutcome;
     try {
       outcome = await this.batches.add({ webhookId, event });
+      for (let waits = 0; outcome.result === 'retry_later' && outcome.awaitsPaymentId && waits < PAYMENT_ID_WAITS; waits++) {
+        await setTimeout(PAYMENT_ID_WAIT_MS);
+        outcome = await this.batches.add({ webhookId, event });
+      }
     } catch (error) {
       if (isTransientError(error)) throw error;
       return this.setAside(webhookId, errorReason(error), rawBody);
