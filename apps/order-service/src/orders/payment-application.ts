@@ -1,7 +1,7 @@
 import type { PaymentSnapshot } from '@payhook/contracts';
 import { ApiError } from '@payhook/platform';
 import type { Sql } from '@payhook/platform';
-import { applyPaymentChange, lockOrderForPayment, noteOnOrder, type OrderPaymentRow, type PaymentChange } from '../store/orders';
+import { applyPaymentChange, lockOrdersForPayment, noteOnOrder, type OrderPaymentRow, type PaymentChange } from '../store/orders';
 import { applyPayment, checkPaymentBelongs } from './domain/order-state';
 import type { OrderStatus } from './domain/order-state';
 
@@ -19,21 +19,32 @@ export interface PaymentSource {
   detail?: string;
 }
 
+/** A payment that cannot be applied yet: the 409 that asks its sender to try again. */
+export interface RetryLater {
+  result: 'retry_later';
+  error: ApiError;
+  /** The order's payment request is answered but its payment id not recorded yet (a matter of milliseconds, usually). */
+  awaitsPaymentId?: boolean;
+}
+
 /** What applying a payment to a locked order comes to, before anything is written. */
-export type PaymentDecision =
-  /** `awaitsPaymentId`: the order's payment request is answered but not recorded yet (a matter of milliseconds, usually). */
-  | { result: 'retry_later'; error: ApiError; awaitsPaymentId?: boolean }
-  | { result: 'mismatch'; reason: string }
-  | { result: 'stale' }
-  | { result: 'applied'; change: PaymentChange; statusChanged: boolean };
+type PaymentDecision = { result: 'mismatch'; reason: string } | { result: 'stale' } | { result: 'applied'; change: PaymentChange; statusChanged: boolean };
+
+/** A payment to apply and where it came from. */
+export interface PaymentToApply {
+  payment: PaymentSnapshot;
+  source: PaymentSource;
+}
+
+export type PaymentOutcome = ApplicationResult | RetryLater | { result: 'duplicate' };
 
 /**
- * The rules every path that changes an order's payment state follows (pure): the payment
- * must be the order's own (id, amount, currency) and newer than the version applied. An
- * order that does not exist yet, or whose payment id is not recorded yet, is "retry later"
- * (a 409); a payment that is not the order's is a mismatch, recorded and nothing else.
+ * The rules every change of an order's payment state follows (pure): the payment must be
+ * the order's own (id, amount, currency) and newer than the version applied. An order that
+ * does not exist yet, or whose payment id is not recorded yet, is "retry later" (a 409); a
+ * payment that is not the order's is a mismatch, recorded and nothing else.
  */
-export function decidePayment(order: OrderPaymentRow | undefined, payment: PaymentSnapshot): PaymentDecision {
+function decidePayment(order: OrderPaymentRow | undefined, payment: PaymentSnapshot): RetryLater | PaymentDecision {
   if (!order) return { result: 'retry_later', error: new ApiError(409, 'order_not_found', `No order ${payment.orderId} (yet); retry later.`) };
   const check = checkPaymentBelongs(
     { amount: order.amount, currency: order.currency, paymentId: order.payment_id, requestOutstanding: order.request_outstanding },
@@ -53,15 +64,8 @@ export function decidePayment(order: OrderPaymentRow | undefined, payment: Payme
   return { result: 'applied', change, statusChanged: applied.status !== order.status };
 }
 
-/**
- * Writes a decision to its locked order, inside the caller's transaction: a mismatch as a
- * history note, a newer payment as the order's new state. "Retry later" writes nothing
- * and throws its 409 ApiError.
- */
-export async function writePaymentDecision(tx: Sql, payment: PaymentSnapshot, decision: PaymentDecision, source: PaymentSource): Promise<ApplicationResult> {
+async function writeDecision(tx: Sql, payment: PaymentSnapshot, decision: PaymentDecision, source: PaymentSource): Promise<ApplicationResult> {
   switch (decision.result) {
-    case 'retry_later':
-      throw decision.error;
     case 'mismatch':
       await noteOnOrder(tx, payment.orderId, { cause: 'payment_mismatch', detail: decision.reason, eventId: source.eventId, webhookId: source.webhookId, paymentVersion: payment.version });
       return { result: 'mismatch', reason: decision.reason };
@@ -73,8 +77,36 @@ export async function writePaymentDecision(tx: Sql, payment: PaymentSnapshot, de
   }
 }
 
-/** Locks the payment's order and applies the payment to it: reconciliation's one-order path. */
-export async function applyPaymentToOrder(tx: Sql, payment: PaymentSnapshot, source: PaymentSource): Promise<ApplicationResult> {
-  const order = await lockOrderForPayment(tx, payment.orderId);
-  return writePaymentDecision(tx, payment, decidePayment(order, payment), source);
+/**
+ * Applies payments to their orders inside the caller's transaction: the one path by which
+ * webhooks and reconciliation alike change an order's payment state. The orders are locked
+ * in one statement, in id order, so two such transactions never deadlock. A payment whose
+ * order is not ready is answered "retry later" and writes nothing. `admit` (the webhook
+ * inbox) is asked once which of the ready ones are new; the others are duplicates. Payments
+ * of the same order apply in list order, each against the state the one before left.
+ */
+export async function applyPayments(
+  tx: Sql,
+  items: PaymentToApply[],
+  admit?: (ready: PaymentToApply[]) => Promise<Set<PaymentToApply>>,
+): Promise<PaymentOutcome[]> {
+  const orders = await lockOrdersForPayment(tx, items.map((item) => item.payment.orderId));
+  // Readiness depends on what a payment changes nothing of (the order's existence, its payment id).
+  const refusals = items.map((item) => {
+    const decision = decidePayment(orders.get(item.payment.orderId), item.payment);
+    return decision.result === 'retry_later' ? decision : undefined;
+  });
+  const ready = items.filter((_, i) => refusals[i] === undefined);
+  const admitted = admit ? await admit(ready) : new Set(ready);
+  return Promise.all(
+    items.map((item, i): PaymentOutcome | Promise<ApplicationResult> => {
+      if (refusals[i]) return refusals[i];
+      if (!admitted.has(item)) return { result: 'duplicate' };
+      const order = orders.get(item.payment.orderId);
+      const decision = decidePayment(order, item.payment);
+      if (decision.result === 'retry_later') return decision;
+      if (decision.result === 'applied') Object.assign(order as OrderPaymentRow, { status: decision.change.status, payment_version: decision.change.paymentVersion });
+      return writeDecision(tx, item.payment, decision, item.source);
+    }),
+  );
 }

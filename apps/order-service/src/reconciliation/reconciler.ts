@@ -3,7 +3,7 @@ import type { PaymentSnapshot } from '@payhook/contracts';
 import { Database, isTransientError, LOGGER, Metrics, Quarantine, runIsolated, WorkerLoop, type Counter } from '@payhook/platform';
 import type { Logger } from 'pino';
 import { ORDER_CONFIG, type OrderConfig } from '../config';
-import { applyPaymentToOrder } from '../orders/payment-application';
+import { applyPayments } from '../orders/payment-application';
 import { claimOrdersForReconciliation } from '../store/orders';
 import { judgeLookup, type Lookup } from './payment-lookup';
 
@@ -21,7 +21,7 @@ interface WaitingOrder {
  * Reconciliation: webhooks can be late or never come (an endpoint disabled past the hold
  * limit, a receiver down longer than the retry schedule), so an order still waiting on its
  * payment after ORDER_RECONCILE_AFTER is checked against payment-service's API, and the
- * truth is applied through the same rules as a webhook (applyPaymentToOrder: the same
+ * truth is applied through the same rules as a webhook (applyPayments: the same
  * integrity checks, newer versions only), with a history entry whose cause is
  * `reconciliation`. Orders are claimed by stamping reconciled_at in one statement, so no
  * lock is held while payment-service is asked, and two instances never ask twice.
@@ -73,17 +73,20 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     }
     await runIsolated(found, {
       run: async (batch) => {
+        const items = batch.map(({ payment }) => ({
+          payment,
+          source: { cause: 'reconciliation', eventId: null, webhookId: null, detail: `payment-service reports ${payment.status} at version ${payment.version}` },
+        }));
         const outcomes = await this.database.transaction(async (tx) => {
-          const results = [];
-          for (const { payment } of batch) {
-            const detail = `payment-service reports ${payment.status} at version ${payment.version}`;
-            const outcome = await applyPaymentToOrder(tx, payment, { cause: 'reconciliation', eventId: null, webhookId: null, detail });
-            if (outcome.result === 'applied') this.logger.info({ orderId: payment.orderId, status: outcome.status }, 'order reconciled: its webhook had not come');
-            results.push(outcome.result);
-          }
-          return results;
+          const applied = await applyPayments(tx, items);
+          // Not expected (a waiting order has its payment id): it rolls the batch back, and split, the order is set aside.
+          for (const outcome of applied) if (outcome.result === 'retry_later') throw outcome.error;
+          return applied;
         });
-        for (const result of outcomes) this.checks.inc({ result });
+        for (const [i, outcome] of outcomes.entries()) {
+          if (outcome.result === 'applied') this.logger.info({ orderId: items[i].payment.orderId, status: outcome.status }, 'order reconciled: its webhook had not come');
+        }
+        for (const { result } of outcomes) this.checks.inc({ result });
       },
       setAside: ({ order }, reason) => this.setAside(order, `could not apply the payment: ${reason}`),
     });

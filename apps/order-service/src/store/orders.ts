@@ -141,9 +141,6 @@ export async function lockOrdersForPayment(tx: Sql, orderIds: string[]): Promise
   return new Map(rows.map((row) => [row.id, row]));
 }
 
-export async function lockOrderForPayment(tx: Sql, orderId: string): Promise<OrderPaymentRow | undefined> {
-  return (await lockOrdersForPayment(tx, [orderId])).get(orderId);
-}
 
 /** A history row that changes nothing (a payment that is not the order's, a request set aside): the status stays. */
 export async function noteOnOrder(tx: Sql, orderId: string, source: ChangeSource): Promise<void> {

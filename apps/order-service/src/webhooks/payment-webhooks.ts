@@ -1,10 +1,9 @@
 import { setTimeout } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import type { PaymentEvent } from '@payhook/contracts';
-import { ApiError, Database, errorReason, GroupCommit, isTransientError, Metrics, Quarantine, type Counter } from '@payhook/platform';
-import { decidePayment, writePaymentDecision, type ApplicationResult } from '../orders/payment-application';
+import { Database, errorReason, GroupCommit, isTransientError, Metrics, Quarantine, type Counter, type Sql } from '@payhook/platform';
+import { applyPayments, type ApplicationResult, type PaymentOutcome, type PaymentToApply } from '../orders/payment-application';
 import { admitWebhooks } from '../store/inbox';
-import { lockOrdersForPayment } from '../store/orders';
 
 export type WebhookResult = ApplicationResult | { result: 'duplicate' } | { result: 'quarantined'; reason: string };
 
@@ -12,9 +11,6 @@ interface VerifiedWebhook {
   webhookId: string;
   event: PaymentEvent;
 }
-
-/** A webhook's outcome in its batch: its result, or the 409 that asks the sender to try again. */
-type BatchOutcome = WebhookResult | { result: 'retry_later'; error: ApiError; awaitsPaymentId?: boolean };
 
 /** Webhooks applied in one transaction at most; more wait for the next. */
 const MAX_BATCH = 100;
@@ -41,7 +37,7 @@ const PAYMENT_ID_WAITS = 10;
 export class PaymentWebhooks {
   /** Verified webhooks by result: applied, stale (not newer), mismatch (not the order's), duplicate or quarantined. */
   private readonly received: Counter<'result'>;
-  private readonly batches = new GroupCommit<VerifiedWebhook, BatchOutcome>((webhooks) => this.applyBatch(webhooks), MAX_BATCH);
+  private readonly batches = new GroupCommit<VerifiedWebhook, PaymentOutcome>((webhooks) => this.applyBatch(webhooks), MAX_BATCH);
 
   constructor(
     @Inject(Database) private readonly database: Database,
@@ -52,7 +48,7 @@ export class PaymentWebhooks {
   }
 
   async apply(webhookId: string, event: PaymentEvent, rawBody: Buffer): Promise<WebhookResult> {
-    let outcome: BatchOutcome;
+    let outcome: PaymentOutcome;
     try {
       outcome = await this.batches.add({ webhookId, event });
       for (let waits = 0; outcome.result === 'retry_later' && outcome.awaitsPaymentId && waits < PAYMENT_ID_WAITS; waits++) {
@@ -75,33 +71,29 @@ export class PaymentWebhooks {
   }
 
   /**
-   * One transaction: the orders are locked (one statement), the webhooks that can be
-   * applied now enter the inbox (one statement), and the changes are written, pipelined.
-   * A webhook whose order is not ready is answered 409 and writes nothing, not even its
-   * inbox row, so its retry is applied. Webhooks of the same order apply in arrival order.
+   * One transaction for the batch (`applyPayments`): a webhook whose order is not ready is
+   * answered 409 and writes nothing, not even its inbox row, so its retry is applied.
    */
-  private applyBatch(webhooks: VerifiedWebhook[]): Promise<BatchOutcome[]> {
-    return this.database.transaction(async (tx) => {
-      const orders = await lockOrdersForPayment(tx, webhooks.map((w) => w.event.data.object.orderId));
-      const ready = webhooks.filter((w) => decidePayment(orders.get(w.event.data.object.orderId), w.event.data.object).result !== 'retry_later');
-      const copies = new Map<string, { webhookId: string; eventId: string; copies: number }>();
-      for (const { webhookId, event } of ready) {
-        const admission = copies.get(webhookId) ?? { webhookId, eventId: event.id, copies: 0 };
-        admission.copies += 1;
-        copies.set(webhookId, admission);
-      }
-      const fresh = await admitWebhooks(tx, [...copies.values()]);
-      const outcomes = webhooks.map(({ webhookId, event }): BatchOutcome | Promise<ApplicationResult> => {
-        const payment = event.data.object;
-        const order = orders.get(payment.orderId);
-        const decision = decidePayment(order, payment);
-        if (decision.result === 'retry_later') return decision;
-        // The first copy in the batch takes the admission; later ones are copies.
-        if (!fresh.delete(webhookId)) return { result: 'duplicate' };
-        if (decision.result === 'applied' && order) Object.assign(order, { status: decision.change.status, payment_version: decision.change.paymentVersion });
-        return writePaymentDecision(tx, payment, decision, { cause: event.type, eventId: event.id, webhookId });
-      });
-      return Promise.all(outcomes);
-    });
+  private applyBatch(webhooks: VerifiedWebhook[]): Promise<PaymentOutcome[]> {
+    return this.database.transaction((tx) =>
+      applyPayments(
+        tx,
+        webhooks.map(({ webhookId, event }) => ({ payment: event.data.object, source: { cause: event.type, eventId: event.id, webhookId } })),
+        (ready) => this.admit(tx, ready),
+      ),
+    );
+  }
+
+  /** The webhooks seen for the first time enter the inbox; of copies in one batch, the first. */
+  private async admit(tx: Sql, ready: PaymentToApply[]): Promise<Set<PaymentToApply>> {
+    const firsts = new Map<string, { item: PaymentToApply; eventId: string; copies: number }>();
+    for (const item of ready) {
+      const webhookId = item.source.webhookId as string;
+      const first = firsts.get(webhookId) ?? { item, eventId: item.source.eventId as string, copies: 0 };
+      first.copies += 1;
+      firsts.set(webhookId, first);
+    }
+    const fresh = await admitWebhooks(tx, [...firsts].map(([webhookId, { eventId, copies }]) => ({ webhookId, eventId, copies })));
+    return new Set([...firsts].filter(([webhookId]) => fresh.has(webhookId)).map(([, { item }]) => item));
   }
 }
