@@ -97,6 +97,18 @@ export class TestStack {
     );
   }
 
+  /** The order (as GET /v1/orders/:id answers) once `predicate` holds for it; throws after `timeoutMs`. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  orderWhen<Order = any>(id: string, predicate: (order: Order) => boolean, description: string, timeoutMs = 30_000): Promise<Order> {
+    return waitFor(
+      async () => {
+        const body = (await this.call('order-service', 'GET', `/v1/orders/${id}`)).body as Order;
+        return predicate(body) ? body : undefined;
+      },
+      { timeoutMs, intervalMs: 200, description: `order ${id}: ${description}` },
+    );
+  }
+
   /** A JSON call to one app, with its API key. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async call(app: AppName, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {

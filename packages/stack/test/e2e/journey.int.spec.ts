@@ -24,15 +24,7 @@ async function place(paymentMethod = '4242424242424242'): Promise<string> {
   return placed.body.id;
 }
 
-async function settled(id: string, status: string, timeoutMs = 20_000) {
-  return waitFor(
-    async () => {
-      const { body } = await stack.call('order-service', 'GET', `/v1/orders/${id}`);
-      return body.status === status ? body : undefined;
-    },
-    { timeoutMs, description: `order ${id} to be ${status}` },
-  );
-}
+const settled = (id: string, status: string, timeoutMs = 20_000) => stack.orderWhen(id, (o) => o.status === status, `to be ${status}`, timeoutMs);
 
 beforeAll(async () => {
   await stack.start();

@@ -19,10 +19,7 @@ afterAll(async () => {
 async function paidOrder(headers: Record<string, string> = {}): Promise<string> {
   const placed = await stack.call('order-service', 'POST', '/v1/orders', { items: [{ sku: 'tea', quantity: 1, unitPrice: 700 }], currency: 'EUR', paymentMethod: '4242424242424242' }, headers);
   expect(placed.status).toBe(201);
-  await waitFor(async () => (await stack.call('order-service', 'GET', `/v1/orders/${placed.body.id}`)).body.status === 'paid' || undefined, {
-    timeoutMs: 30_000,
-    description: `order ${placed.body.id} to be paid`,
-  });
+  await stack.orderWhen(placed.body.id, (o) => o.status === 'paid', 'to be paid');
   return placed.body.id;
 }
 

@@ -32,16 +32,6 @@ interface Order {
   history: Array<{ status: string; cause: string }>;
 }
 
-async function orderWhen(id: string, predicate: (order: Order) => boolean, description: string, timeoutMs = 30_000): Promise<Order> {
-  return waitFor(
-    async () => {
-      const { body } = (await stack.call('order-service', 'GET', `/v1/orders/${id}`)) as { body: Order };
-      return predicate(body) ? body : undefined;
-    },
-    { timeoutMs, intervalMs: 200, description },
-  );
-}
-
 const setEndpoint = async (status: 'enabled' | 'disabled') => {
   const patched = await stack.call('webhook-dispatcher', 'PATCH', `/v1/endpoints/${await stack.orderServiceEndpoint()}`, { status });
   expect([patched.status, patched.body.status]).toEqual([200, status]);
@@ -61,7 +51,7 @@ it('an order paid while its endpoint is disabled for 4 s is paid by its webhook 
   } finally {
     await setEndpoint('enabled');
   }
-  const paid = await orderWhen(id, (o) => o.status === 'paid', `order ${id} paid`);
+  const paid = await stack.orderWhen<Order>(id, (o) => o.status === 'paid', 'paid');
   expect(paid.history.map((h) => h.cause)).toEqual(['order.placed', 'payment.succeeded']);
 }, 60_000);
 
@@ -69,7 +59,7 @@ it('an order whose webhook never comes is paid by reconciliation, marked as such
   await setEndpoint('disabled');
   try {
     const id = await place();
-    const paid = await orderWhen(id, (o) => o.status === 'paid', `order ${id} paid by reconciliation`);
+    const paid = await stack.orderWhen<Order>(id, (o) => o.status === 'paid', 'paid by reconciliation');
     expect(paid.history.map((h) => [h.status, h.cause])).toEqual([
       ['pending_payment', 'order.placed'],
       ['paid', 'reconciliation'],
