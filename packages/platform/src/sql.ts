@@ -1,4 +1,5 @@
 import { Pool, type PoolClient, type QueryResultRow } from 'pg';
+import { CoalescingSocket } from './coalescing-socket';
 import { sqlState } from './poison';
 
 /**
@@ -81,9 +82,9 @@ export interface PoolOptions {
 }
 
 /**
- * The store layer's handle on Postgres: a pg pool in pipeline mode, so a transaction's
- * BEGIN travels with its first statement and statements issued together share a round
- * trip. A unit of work checks one connection out (transaction) and gives it back once.
+ * The store layer's handle on Postgres: a pg pool in pipeline mode on coalescing sockets,
+ * so a transaction's BEGIN travels with its first statement and statements issued
+ * together share one write and one round trip. A unit of work checks one connection out (transaction) and gives it back once.
  */
 export class Database implements Sql {
   private readonly pool: Pool;
@@ -95,6 +96,8 @@ export class Database implements Sql {
       max: options.poolSize,
       connectionTimeoutMillis: 5000,
       pipeline: true,
+      // What a unit of work sends in one turn of the event loop leaves in one write.
+      stream: () => new CoalescingSocket(),
       // A connection's cached plans may have been made while a table was nearly empty (at
       // start) and stay for its life: connections are renewed every 10 minutes. Planning
       // every execution instead (plan_cache_mode=force_custom_plan) cost Postgres 1.5 ms of
