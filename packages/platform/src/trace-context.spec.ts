@@ -38,4 +38,11 @@ describe('traceparent', () => {
     expect(fresh.flags).toBe('01');
     expect(newTrace().traceId).not.toBe(fresh.traceId);
   });
+
+  it('keeps making distinct, well-formed ids past the refills of its random pool', () => {
+    const traces = Array.from({ length: 1000 }, () => newTrace());
+    expect(new Set(traces.map((t) => t.traceId)).size).toBe(1000);
+    expect(new Set(traces.map((t) => t.spanId)).size).toBe(1000);
+    expect(traces.every((t) => /^[0-9a-f]{32}$/.test(t.traceId) && /^[0-9a-f]{16}$/.test(t.spanId))).toBe(true);
+  });
 });

@@ -52,6 +52,18 @@ describe('verify', () => {
     expect(verify(body, given, { secrets: [VECTOR.secret], now })).toEqual({ ok: false, reason });
   });
 
+  it('still verifies each secret when more secrets are used than it keeps prepared keys for', () => {
+    const secrets = Array.from({ length: 300 }, () => generateSecret());
+    for (const round of [1, 2]) {
+      for (const secret of [VECTOR.secret, ...secrets]) {
+        const signed = signedHeaders([secret], `msg_${round}`, now, VECTOR.body);
+        expect(verify(VECTOR.body, signed, { secrets: [secret], now }).ok).toBe(true);
+        expect(verify(VECTOR.body, signed, { secrets: [secrets[0] === secret ? secrets[1] : secrets[0]], now }).ok).toBe(false);
+      }
+    }
+    expect(verify(VECTOR.body, headers, { secrets: [VECTOR.secret], now }).ok).toBe(true);
+  });
+
   it('accepts timestamps exactly at the tolerance either way (the signature is then what decides)', () => {
     for (const skew of [-300, 300]) {
       const result = verify(VECTOR.body, { ...headers, 'webhook-timestamp': String(now + skew) }, { secrets: [VECTOR.secret], now });
