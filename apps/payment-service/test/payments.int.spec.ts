@@ -157,6 +157,26 @@ describe('Idempotency-Key', () => {
     expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
     expect((await api('GET', `/v1/payments?orderId=${request.orderId}`)).body.data).toHaveLength(1);
   });
+
+  it('answers each of many creations sent together on its own: new, replayed and refused alike', async () => {
+    const shared = payment();
+    const sharedKey = `k4-${shared.orderId}`;
+    const first = await api('POST', '/v1/payments', shared, { 'idempotency-key': sharedKey });
+    const fresh = Array.from({ length: 20 }, () => payment());
+    const answers = await Promise.all([
+      ...fresh.map((request, i) => api('POST', '/v1/payments', request, i % 2 ? { 'idempotency-key': `k4-${request.orderId}` } : {})),
+      ...Array.from({ length: 3 }, () => api('POST', '/v1/payments', shared, { 'idempotency-key': sharedKey })),
+      api('POST', '/v1/payments', { ...shared, amount: 1 }, { 'idempotency-key': sharedKey }),
+    ]);
+    const [created, copies, reused] = [answers.slice(0, 20), answers.slice(20, 23), answers[23]];
+    expect(created.map((a) => a.status)).toEqual(Array(20).fill(201));
+    expect(created.map((a) => a.body.orderId)).toEqual(fresh.map((r) => r.orderId));
+    expect(copies.map((a) => [a.status, a.body.id, a.headers.get('idempotent-replayed')])).toEqual(Array(3).fill([201, first.body.id, 'true']));
+    expect([reused.status, reused.body.error.code]).toEqual([422, 'idempotency_key_reused']);
+    for (const request of [...fresh, shared]) {
+      expect((await api('GET', `/v1/payments?orderId=${request.orderId}`)).body.data).toHaveLength(1);
+    }
+  });
 });
 
 describe('concurrency on one payment', () => {

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { QueryRunner } from 'typeorm';
 import { ApiError } from './errors';
 import { retryOnConflict } from './conflict-retry';
+import { GroupCommit } from './group-commit';
 import { Database, statement, type Sql } from './sql';
 
 /** The request's Idempotency-Key header (undefined without one), for every mutating route. */
@@ -67,38 +68,60 @@ export function requestHash(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
 }
 
+/** One request's work, with its key and the hash of its request (none without a key). */
+interface KeyedWork<T> {
+  key?: string;
+  hash?: string;
+  work: (tx: Sql) => Promise<{ status: number; body: T }>;
+}
+
+/** Requests whose work goes into one grouped transaction at most; more wait for the next. */
+const MAX_GROUP = 100;
+
 /**
  * Idempotency-Key handling (each app has an `idempotency_keys` table in its migrations). The key row is inserted in the same transaction as the work,
  * so a concurrent duplicate blocks on it, then sees the first answer; a key reused with
  * another body is refused with 422. A transaction that loses a deadlock or serialization
  * race is run again (retryOnConflict), so a management call answers rather than 500.
+ *
+ * A hot route may ask for its requests to be grouped: those that arrive while a grouped
+ * transaction commits share the next one (GroupCommit), their keys taken in key order so
+ * two groups never deadlock, a second request with a key already in the group run after
+ * the first, and one that fails on its own answered alone while the rest commit.
  */
 @Injectable()
 export class IdempotencyKeys {
+  private readonly group = new GroupCommit<KeyedWork<unknown>, StoredResponse<unknown>>(
+    (requests) => this.database.transaction((tx) => runTogether(requests, (request) => this.runIn(tx, request))),
+    MAX_GROUP,
+  );
+
   constructor(@Inject(Database) private readonly database: Database) {}
 
   async run<T>(
     key: string | undefined,
     request: unknown,
     work: (tx: Sql) => Promise<{ status: number; body: T }>,
+    options: { grouped?: boolean } = {},
   ): Promise<StoredResponse<T>> {
-    if (key === undefined) {
-      return { ...(await retryOnConflict(() => this.database.transaction(work))), replayed: false };
-    }
-    const hash = this.checkedHash(key, request);
-    return retryOnConflict(() => this.database.transaction(async (tx) => {
-      const inserted = await tx.row(INSERT_KEY, [key, hash]);
-      if (!inserted) {
-        const previous = (await tx.row<KeyRow>(READ_KEY, [key])) as KeyRow;
-        if (previous.request_hash !== hash) {
-          throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');
-        }
-        return { status: previous.response_status as number, body: previous.response_body as T, replayed: true };
+    const keyed: KeyedWork<T> = { key, hash: key === undefined ? undefined : this.checkedHash(key, request), work };
+    if (options.grouped) return retryOnConflict(() => this.group.add(keyed) as Promise<StoredResponse<T>>);
+    return retryOnConflict(() => this.database.transaction((tx) => this.runIn(tx, keyed)));
+  }
+
+  private async runIn<T>(tx: Sql, { key, hash, work }: KeyedWork<T>): Promise<StoredResponse<T>> {
+    if (key === undefined) return { ...(await work(tx)), replayed: false };
+    const inserted = await tx.row(INSERT_KEY, [key, hash]);
+    if (!inserted) {
+      const previous = (await tx.row<KeyRow>(READ_KEY, [key])) as KeyRow;
+      if (previous.request_hash !== hash) {
+        throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');
       }
-      const result = await work(tx);
-      await this.store(tx, key, result);
-      return { ...result, replayed: false };
-    }));
+      return { status: previous.response_status as number, body: previous.response_body as T, replayed: true };
+    }
+    const result = await work(tx);
+    await this.store(tx, key, result);
+    return { ...result, replayed: false };
   }
 
   /**
@@ -112,8 +135,9 @@ export class IdempotencyKeys {
     request: Record<string, unknown>,
     status: number,
     work: (tx: Sql) => Promise<T>,
+    options: { grouped?: boolean } = {},
   ): Promise<T> {
-    const result = await this.run(key, request, async (tx) => ({ status, body: await work(tx) }));
+    const result = await this.run(key, request, async (tx) => ({ status, body: await work(tx) }), options);
     response.status(result.status);
     if (result.replayed) response.header('Idempotent-Replayed', 'true');
     return result.body;
@@ -173,4 +197,34 @@ export class IdempotencyKeys {
   private async store(sql: Sql, key: string, result: { status: number; body: unknown }): Promise<void> {
     await sql.count(STORE_ANSWER, [key, result.status, result.body === undefined ? null : JSON.stringify(result.body)]);
   }
+}
+
+/**
+ * Runs each request's work in the one transaction, all issued together, in key order (the
+ * order their key rows are locked in); a request whose key an earlier one in the group has
+ * waits for it, then replays its answer. Every request is let finish before the first
+ * failure is thrown, so none sends a statement after the transaction has ended.
+ */
+async function runTogether<W extends { key?: string }, R>(requests: W[], runOne: (request: W) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(requests.length);
+  const lastOfKey = new Map<string, Promise<unknown>>();
+  const inKeyOrder = requests.map((request, index) => ({ request, index })).sort((a, b) => compareKeys(a.request.key, b.request.key));
+  const settled = await Promise.allSettled(
+    inKeyOrder.map(({ request, index }) => {
+      const before = request.key === undefined ? undefined : lastOfKey.get(request.key);
+      const run = (before ? before.then(() => runOne(request)) : runOne(request)).then((result) => void (results[index] = result));
+      if (request.key !== undefined) lastOfKey.set(request.key, run.catch(() => undefined));
+      return run;
+    }),
+  );
+  const failed = settled.find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results;
+}
+
+function compareKeys(a: string | undefined, b: string | undefined): number {
+  if (a === b) return 0;
+  if (a === undefined) return -1;
+  if (b === undefined) return 1;
+  return a < b ? -1 : 1;
 }

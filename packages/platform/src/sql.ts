@@ -48,6 +48,8 @@ class StatementRunner implements Sql {
    * Promise.all settles on first, it sees the cause, not "transaction is aborted".
    */
   private failure?: unknown;
+  /** Set once its transaction has ended: a statement sent then would run outside it, on its own. */
+  ended = false;
 
   constructor(
     private readonly target: Queryable,
@@ -67,6 +69,7 @@ class StatementRunner implements Sql {
   }
 
   private run<R extends QueryResultRow>(statement: Statement, values: readonly unknown[]) {
+    if (this.ended) return Promise.reject(new Error(`statement "${statement.name}" was issued after its transaction ended`));
     return this.target.query<R>({ name: statement.name, text: statement.text, values: values as unknown[] }).catch((error: unknown) => {
       if (!this.inTransaction) throw named(error, statement);
       if (this.failure !== undefined && sqlState(error) === IN_FAILED_TRANSACTION) throw this.failure;
@@ -137,7 +140,8 @@ export class Database implements Sql {
       // Not awaited on their own: in pipeline mode they go out with the first statement.
       const begin = Promise.all([client.query('BEGIN'), ...(options.durable === false ? [client.query('SET LOCAL synchronous_commit = off')] : [])]);
       begin.catch(() => undefined);
-      const result = await work(new StatementRunner(client, true));
+      const runner = new StatementRunner(client, true);
+      const result = await work(runner).finally(() => (runner.ended = true));
       await begin;
       await client.query('COMMIT');
       return result;

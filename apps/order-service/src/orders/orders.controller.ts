@@ -1,6 +1,6 @@
-import { Controller, Get, Headers, Param, Post, Res, Sse, type MessageEvent } from '@nestjs/common';
+import { Controller, Get, Param, Post, Res, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, IdempotencyKeys, RequestTrace, TRACEPARENT_API_HEADER, ZodBody, ZodQuery, type TraceContext } from '@payhook/platform';
+import { ApiErrors, IdempotencyKey, IdempotencyKeys, RequestTrace, TRACEPARENT_API_HEADER, ZodBody, ZodQuery, type TraceContext } from '@payhook/platform';
 import type { FastifyReply } from 'fastify';
 import { defer, filter, from, map, merge, mergeMap, type Observable } from 'rxjs';
 import { listOrdersQuery, placeOrderSchema, type ListOrdersQuery, type PlaceOrderRequest } from './order-requests';
@@ -25,14 +25,12 @@ export class OrdersController {
   @ApiHeader(TRACEPARENT_API_HEADER)
   async place(
     @ZodBody(placeOrderSchema) request: PlaceOrderRequest,
-    @Headers('idempotency-key') key: string | undefined,
+    @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) response: FastifyReply,
     @RequestTrace() trace: TraceContext,
   ): Promise<Order> {
-    const result = await this.idempotency.run(key, request, async (tx) => ({ status: 201, body: await this.orders.place(tx, request, trace) }));
-    response.status(result.status);
-    if (result.replayed) response.header('Idempotent-Replayed', 'true');
-    return result.body;
+    // Orders placed while a placement commits share the next transaction.
+    return this.idempotency.respond(response, key, request, 201, (tx) => this.orders.place(tx, request, trace), { grouped: true });
   }
 
   @Get()

@@ -39,7 +39,8 @@ export class PaymentsController {
     @RequestTrace() trace: TraceContext,
   ): Promise<PaymentSnapshot> {
     // The body alone identifies a creation, so keys stored before routes were named still replay.
-    return this.idempotency.respond(response, key, request, 201, (tx) => this.payments.create(tx, request, formatTraceparent(trace)));
+    // Payments created while a creation commits share the next transaction.
+    return this.idempotency.respond(response, key, request, 201, (tx) => this.payments.create(tx, request, formatTraceparent(trace)), { grouped: true });
   }
 
   @Get()
