@@ -95,8 +95,7 @@ const CREATE = statement(
  * them), so its cost follows the busy endpoints, not all of them. Rows are locked where
  * they are found (each endpoint's first due rows, SKIP LOCKED), not by a join afterwards:
  * a join let the planner, misled by stale statistics, read every pending row of every
- * endpoint on each claim. The lease is then set by id (`= ANY`, the primary key): an
- * `UPDATE … FROM candidates` was planned as a hash join over a scan of the whole table.
+ * endpoint on each claim.
  */
 export const CLAIM_DUE = statement(
   'deliveries.claim-due',
@@ -121,7 +120,7 @@ export const CLAIM_DUE = statement(
      LIMIT $1
    ), claimed AS (
      UPDATE deliveries d SET lease_until = now() + $4 * interval '1 millisecond'
-     WHERE d.id = ANY(ARRAY(SELECT id FROM candidates))
+     FROM candidates WHERE d.id = candidates.id
      RETURNING d.id, d.endpoint_id, d.event_id, d.attempts
    )
    SELECT c.id, c.endpoint_id, c.attempts, e.url, e.rate_limit_per_second, ev.body, ev.traceparent,
