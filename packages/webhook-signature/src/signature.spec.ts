@@ -57,8 +57,8 @@ describe('verify', () => {
     for (const round of [1, 2]) {
       for (const secret of [VECTOR.secret, ...secrets]) {
         const signed = signedHeaders([secret], `msg_${round}`, now, VECTOR.body);
-        expect(verify(VECTOR.body, signed, { secrets: [secret], now }).ok).toBe(true);
-        expect(verify(VECTOR.body, signed, { secrets: [secrets[0] === secret ? secrets[1] : secrets[0]], now }).ok).toBe(false);
+        expect(verify(VECTOR.body, { ...signed }, { secrets: [secret], now }).ok).toBe(true);
+        expect(verify(VECTOR.body, { ...signed }, { secrets: [secrets[0] === secret ? secrets[1] : secrets[0]], now }).ok).toBe(false);
       }
     }
     expect(verify(VECTOR.body, headers, { secrets: [VECTOR.secret], now }).ok).toBe(true);
