@@ -25,7 +25,7 @@ describe('loadSettings', () => {
     writeFileSync(join(dir, '.env'), 'DISPATCHER_API_KEY=from_dotenv_0123456789\n');
     const nested = join(dir, 'a', 'b');
     mkdirSync(nested, { recursive: true });
-    const settings = loadSettings(nested, { PAYMENT_SERVICE_URL: 'http://payments.test:80' });
+    const settings = loadSettings(nested, { PAYMENT_SERVICE_URL: 'http://payments.test:80', ORDER_SERVICE_PORT: '', DISPATCHER_API_KEY: '' });
     expect(settings).toMatchObject({
       dispatcherUrl: 'http://127.0.0.1:4102',
       dispatcherApiKey: 'from_dotenv_0123456789',

@@ -44,11 +44,13 @@ export function stackEnvironment(root: string, processEnv: NodeJS.ProcessEnv = p
 
 /**
  * The CLI's settings: the stack's (stackEnvironment) from the nearest directory up that has
- * a `.env.example`, over the `npm start` defaults. The URLs come from PAYMENT_SERVICE_URL /
+ * a `.env.example`, over the `npm start` defaults; a variable set empty counts as unset. The URLs come from PAYMENT_SERVICE_URL /
  * WEBHOOK_DISPATCHER_URL / ORDER_SERVICE_URL, or from 127.0.0.1 and the apps' ports.
  */
 export function loadSettings(cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): Settings {
-  const merged = { ...DEFAULTS, ...stackEnvironment(projectRoot(cwd) ?? cwd, env) };
+  // A variable set to nothing is not set: no URL, port or key is empty.
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const merged = { ...DEFAULTS, ...stackEnvironment(projectRoot(cwd) ?? cwd, given) };
   const local = (port: string) => `http://127.0.0.1:${merged[port]}`;
   return {
     paymentServiceUrl: merged.PAYMENT_SERVICE_URL ?? local('PAYMENT_SERVICE_PORT'),
