@@ -1,4 +1,4 @@
-import { DEFAULT_DATABASE_URL, testDatabaseName, withAdminClient } from '@payhook/testkit';
+import { testDatabaseName, testDatabaseUrl, withAdminClient } from '@payhook/testkit';
 import { CLAIM_DUE } from '../src/store/deliveries';
 import { InProcessDispatcher } from './support';
 
@@ -26,9 +26,7 @@ interface PlanNode {
 const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodes)];
 
 it(`claims from ${BUSY} busy endpoints among ${ENDPOINTS.toLocaleString('en')} without scanning the idle ones`, async () => {
-  const url = new URL(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
-  url.pathname = `/${testDatabaseName('dispatcher_claim_cost')}`;
-  await withAdminClient(url.toString(), async (client) => {
+  await withAdminClient(testDatabaseUrl(testDatabaseName('dispatcher_claim_cost')), async (client) => {
     await client.query(`INSERT INTO endpoints (id, url) SELECT 'ep_' || lpad(g::text, 6, '0'), 'https://example.com/' || g FROM generate_series(1, $1) g`, [ENDPOINTS]);
     await client.query(`INSERT INTO events (id, type, body) SELECT 'evt_' || g, 'payment.succeeded', '{}' FROM generate_series(1, $1) g`, [DUE_EACH]);
     await client.query(

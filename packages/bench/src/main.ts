@@ -8,6 +8,7 @@ import {
   ensureKafka,
   newRunId,
   repoRoot,
+  testDatabaseUrl,
   TestStack,
   waitFor,
   withAdminClient,
@@ -99,8 +100,6 @@ async function main(): Promise<void> {
     say('baselines: Kafka produce+consume, Postgres single-row commits, HTTP POSTs…');
     const baselineDb = `payhook_${runId}_baseline`;
     await withAdminClient(databaseUrl, (c) => c.query(`CREATE DATABASE "${baselineDb}"`));
-    const dbUrl = new URL(databaseUrl);
-    dbUrl.pathname = `/${baselineDb}`;
     const baselines = {
       kafkaMessagesPerSecond: await kafkaBaseline({
         brokers: kafka.brokers,
@@ -108,7 +107,7 @@ async function main(): Promise<void> {
         messages: settings.kafkaBaselineMessages,
         batchSize: 500,
       }),
-      postgresCommitsPerSecond: await postgresBaseline({ databaseUrl: dbUrl.toString(), poolSize: 10, seconds: settings.baselineSeconds }),
+      postgresCommitsPerSecond: await postgresBaseline({ databaseUrl: testDatabaseUrl(baselineDb, databaseUrl), poolSize: 10, seconds: settings.baselineSeconds }),
       httpPostsPerSecond: await httpBaseline({ url: `${stack.urls['order-service']}/webhooks/payments`, concurrency: 8, seconds: settings.baselineSeconds }),
       // The same client against a receiver that answers at once, as many at a time as the dispatcher-only phase sends.
       instantHttpPostsPerSecond: await httpBaseline({ url: receiver.url, concurrency: settings.dispatcherEndpoints * 8, seconds: settings.baselineSeconds }),

@@ -1,7 +1,7 @@
 import { createKafka, MessageConsumer, MessageProducer, MessagingAdmin } from '@payhook/messaging';
 import { Client } from 'pg';
 import { testDatabaseName, testTopic } from './isolation';
-import { withAdminClient } from './postgres';
+import { testDatabaseUrl, withAdminClient } from './postgres';
 import { waitFor } from './wait';
 
 // Round trip through the real broker and real Postgres, the way every Payhook consumer
@@ -17,9 +17,7 @@ describe('messaging adapter on real Kafka and Postgres', () => {
   beforeAll(async () => {
     const name = testDatabaseName('roundtrip');
     await withAdminClient(serverUrl, (c) => c.query(`CREATE DATABASE "${name}"`));
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    db = new Client({ connectionString: url.toString() });
+    db = new Client({ connectionString: testDatabaseUrl(name, serverUrl) });
     await db.connect();
     await db.query('CREATE TABLE received (message_id text PRIMARY KEY, body text NOT NULL)');
     await producer.connect();

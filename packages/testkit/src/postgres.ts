@@ -13,11 +13,20 @@ export async function withAdminClient<T>(serverUrl: string, fn: (client: Client)
   }
 }
 
+/**
+ * The URL of database `name` on `serverUrl`'s server: by default DATABASE_URL's, the one
+ * the tests and the stack use. (The apps' own is platform's databaseUrl; the test kit
+ * cannot depend on the platform, whose tests use the kit.)
+ */
+export function testDatabaseUrl(name: string, serverUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 /** One query in a database on DATABASE_URL's server (the one the tests and the stack use). */
 export async function queryDatabase<T = Record<string, unknown>>(database: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const url = new URL(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
-  url.pathname = `/${database}`;
-  return withAdminClient(url.toString(), async (client) => (await client.query(sql, params)).rows as T[]);
+  return withAdminClient(testDatabaseUrl(database), async (client) => (await client.query(sql, params)).rows as T[]);
 }
 
 export async function postgresAnswers(serverUrl: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { DEFAULT_DATABASE_URL, type AppName, type TestStack } from '@payhook/testkit';
+import { testDatabaseUrl, type AppName, type TestStack } from '@payhook/testkit';
 import { Pool } from 'pg';
 
 /**
@@ -25,9 +25,7 @@ export class Probes {
   private pool(app: AppName): Pool {
     let pool = this.pools.get(app);
     if (!pool) {
-      const url = new URL(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
-      url.pathname = `/${this.stack.databaseName(app)}`;
-      pool = new Pool({ connectionString: url.toString(), max: 4, idleTimeoutMillis: 0, application_name: 'payhook-bench' });
+      pool = new Pool({ connectionString: testDatabaseUrl(this.stack.databaseName(app)), max: 4, idleTimeoutMillis: 0, application_name: 'payhook-bench' });
       this.pools.set(app, pool);
     }
     return pool;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { Client } from 'pg';
-import { hasErrorShape, sendWebhook, TEST_DISPATCHER_API_KEY, TEST_PAYMENT_API_KEY, TestStack, type AppName } from '@payhook/testkit';
+import { hasErrorShape, sendWebhook, TEST_DISPATCHER_API_KEY, TEST_PAYMENT_API_KEY, testDatabaseUrl, TestStack, type AppName } from '@payhook/testkit';
 
 /**
  * Generated requests (fast-check) over every public route of the three apps: JSON values,
@@ -195,9 +195,7 @@ async function send(request: Request, secrets: string[]): Promise<{ status: numb
 beforeAll(async () => {
   await stack.start();
   for (const app of Object.keys(DATABASES) as AppName[]) {
-    const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-    url.pathname = `/${DATABASES[app]}`;
-    clients[app] = new Client({ connectionString: url.toString() });
+    clients[app] = new Client({ connectionString: testDatabaseUrl(DATABASES[app]) });
     await clients[app].connect();
   }
 }, 120_000);
