@@ -87,7 +87,8 @@ export interface PoolOptions {
 /**
  * The store layer's handle on Postgres: a pg pool in pipeline mode on coalescing sockets,
  * so a transaction's BEGIN travels with its first statement and statements issued
- * together share one write and one round trip. A unit of work checks one connection out (transaction) and gives it back once.
+ * together share one write and one round trip. A unit of work checks one connection out
+ * (transaction) and gives it back once.
  */
 export class Database implements Sql {
   private readonly pool: Pool;

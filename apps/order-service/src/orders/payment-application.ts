@@ -1,9 +1,7 @@
 import type { PaymentSnapshot } from '@payhook/contracts';
-import { ApiError } from '@payhook/platform';
-import type { Sql } from '@payhook/platform';
+import { ApiError, type Sql } from '@payhook/platform';
 import { applyPaymentChange, lockOrdersForPayment, noteOnOrder, type OrderPaymentRow, type PaymentChange } from '../store/orders';
-import { applyPayment, checkPaymentBelongs } from './domain/order-state';
-import type { OrderStatus } from './domain/order-state';
+import { applyPayment, checkPaymentBelongs, type OrderStatus } from './domain/order-state';
 
 export type ApplicationResult =
   | { result: 'applied'; status: OrderStatus }

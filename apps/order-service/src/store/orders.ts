@@ -141,7 +141,6 @@ export async function lockOrdersForPayment(tx: Sql, orderIds: string[]): Promise
   return new Map(rows.map((row) => [row.id, row]));
 }
 
-
 /** A history row that changes nothing (a payment that is not the order's, a request set aside): the status stays. */
 export async function noteOnOrder(tx: Sql, orderId: string, source: ChangeSource): Promise<void> {
   await tx.count(NOTE, [orderId, source.cause, source.detail ?? null, source.eventId ?? null, source.webhookId ?? null, source.paymentVersion ?? null]);
