@@ -15,8 +15,9 @@ export interface IncomingMessage {
 }
 
 /**
- * Processes messages durably (for example in one database transaction). Offsets are
- * committed only after it resolves; if it throws, the same messages are handed to it again.
+ * Processes messages durably (for example in one database transaction) and idempotently.
+ * Offsets are committed only after it resolves; if it throws, the same messages are handed
+ * to it again, and after a crash or a rebalance the messages since the last commit are.
  */
 export type BatchHandler = (messages: IncomingMessage[]) => Promise<void>;
 
@@ -34,12 +35,20 @@ export interface ConsumerOptions {
    */
   onFatalError?: (error: Error) => void;
   sessionTimeoutMs?: number;
+  /**
+   * Offsets of handled messages are committed at most this often (default 100 ms), many
+   * batches in one request: a commit per batch cost the broker and the consumer more than
+   * the fetches did, and the handler is idempotent, so a crash costs only the re-handling
+   * of the last interval's messages.
+   */
+  commitIntervalMs?: number;
 }
 
 type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>;
 
 /** Longest wait between two tries of a failing handler. */
 const MAX_RETRY_DELAY_MS = 30_000;
+const COMMIT_INTERVAL_MS = 100;
 
 function toIncoming(message: KafkaMessage): IncomingMessage {
   const headers: Record<string, string> = {};
@@ -65,9 +74,10 @@ function defaultFatal(error: Error): void {
 
 /**
  * A consumer-group member with manual commits: it reads what has been fetched (up to
- * `maxMessagesPerCall`), calls the handler, and only then commits, per partition, the
- * offset after the last message handled, so an offset never gets ahead of durable work.
- * A handler that throws gets the same messages again, after a growing pause.
+ * `maxMessagesPerCall`), calls the handler, and only then marks, per partition, the offset
+ * after the last message handled for the next commit (every `commitIntervalMs`, and on
+ * stop), so an offset never gets ahead of durable work. A handler that throws gets the
+ * same messages again, after a growing pause.
  */
 export class MessageConsumer {
   private readonly consumer: Consumer<Buffer, Buffer, Buffer, Buffer>;
@@ -77,6 +87,10 @@ export class MessageConsumer {
   private busy: Promise<unknown> | undefined;
   private stopping = false;
   private wake: (() => void) | undefined;
+  /** Per partition, the last message handled and not committed yet (one per partition, so bounded). */
+  private readonly handled = new Map<string, KafkaMessage>();
+  private commitTimer: NodeJS.Timeout | undefined;
+  private committing: Promise<void> | undefined;
 
   constructor(
     private readonly cluster: KafkaCluster,
@@ -115,6 +129,8 @@ export class MessageConsumer {
     this.stopping = true;
     this.wake?.();
     await disconnectWithin(async () => void (await this.busy), 2 * DISCONNECT_DEADLINE_MS);
+    clearTimeout(this.commitTimer);
+    await disconnectWithin(() => this.commit(), DISCONNECT_DEADLINE_MS);
     await disconnectWithin(() => this.consumer.close(true), DISCONNECT_DEADLINE_MS);
     this.stream?.destroy();
     await this.running;
@@ -146,23 +162,36 @@ export class MessageConsumer {
         if (this.stopping) return;
       }
     }
-    await this.commit(slice);
+    for (const message of slice) this.handled.set(`${message.topic}:${message.partition}`, message);
+    if (this.commitTimer) return;
+    this.commitTimer = setTimeout(() => {
+      this.commitTimer = undefined;
+      void this.commit();
+    }, this.options.commitIntervalMs ?? COMMIT_INTERVAL_MS);
+    this.commitTimer.unref();
   }
 
   /**
    * Commits, per partition, the offset after the last message handled, through the message
-   * itself so that the stream records it too.
+   * itself so that the stream records it too. One commit at a time: the next takes what
+   * was handled meanwhile.
    */
-  private async commit(slice: KafkaMessage[]): Promise<void> {
-    const last = new Map<string, KafkaMessage>();
-    for (const message of slice) last.set(`${message.topic}:${message.partition}`, message);
-    try {
-      await Promise.all([...last.values()].map((message) => message.commit()));
-    } catch (error) {
-      // A rebalance took the partition away: its new owner reads from the last commit and
-      // the handler, which is idempotent, sees these messages again.
-      this.cluster.log('warn', 'offset commit refused; the messages will be handled again', { error: String(error) });
-    }
+  private async commit(): Promise<void> {
+    while (this.committing) await this.committing;
+    if (this.handled.size === 0) return;
+    const last = [...this.handled.values()];
+    this.handled.clear();
+    this.committing = Promise.all(last.map((message) => message.commit()))
+      .then(() => undefined)
+      .catch((error: unknown) => {
+        // A rebalance took the partition away: its new owner reads from the last commit and
+        // the handler, which is idempotent, sees these messages again.
+        this.cluster.log('warn', 'offset commit refused; the messages will be handled again', { error: String(error) });
+      })
+      .finally(() => {
+        this.committing = undefined;
+      });
+    await this.committing;
   }
 
   private pause(ms: number): Promise<void> {

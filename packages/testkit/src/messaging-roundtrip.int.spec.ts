@@ -23,6 +23,12 @@ describe('messaging adapter on real Kafka and Postgres', () => {
     await producer.connect();
   });
 
+  /** The group's committed offsets, and the messages they cover over every partition (one not committed yet counts 0). */
+  const committed = async (groupId: string, topic: string) => {
+    const offsets = await admin.committedOffsets(groupId, topic);
+    return { offsets, total: [...offsets.values()].reduce((sum, o) => sum + Math.max(0, Number(o)), 0) };
+  };
+
   afterAll(async () => {
     await producer.disconnect();
     await admin.disconnect();
@@ -78,18 +84,49 @@ describe('messaging adapter on real Kafka and Postgres', () => {
       expect(rows.rows.find((r) => r.message_id === 'm-7')?.body).toBe('{"n":7}');
 
       // Committed offsets add up to the number of messages: nothing skipped, nothing ahead.
-      const committed = await waitFor(
+      const { offsets } = await waitFor(
         async () => {
-          const offsets = await admin.committedOffsets(groupId, topic);
-          const total = [...offsets.values()].reduce((sum, o) => sum + Math.max(0, Number(o)), 0);
-          return total === sent.length ? offsets : undefined;
+          const now = await committed(groupId, topic);
+          return now.total === sent.length ? now : undefined;
         },
         { timeoutMs: 10_000, description: 'committed offsets to cover all messages' },
       );
       // An offset for every partition that had messages (the keys' partitions), and no other.
-      expect(new Set(committed.keys())).toEqual(partitionsSeen);
+      expect(new Set(offsets.keys())).toEqual(partitionsSeen);
     } finally {
       await consumer.stop();
+    }
+  });
+
+  it('commits the offsets of handled batches together, at its interval or on stop', async () => {
+    const topic = testTopic('interval');
+    const groupId = `${topic}.group`;
+    await admin.ensureTopics([{ topic, partitions: 3 }]);
+    const sent = Array.from({ length: 12 }, (_, i) => ({ key: `payment-${i % 4}`, value: String(i) }));
+    await producer.send(topic, sent);
+    let handled = 0;
+    const consumer = new MessageConsumer(kafka, {
+      groupId,
+      topics: [topic],
+      commitIntervalMs: 60_000,
+      handler: async (messages) => {
+        handled += messages.length;
+      },
+      onFatalError: (error) => {
+        throw error;
+      },
+    });
+    await consumer.start();
+    let stopped = false;
+    try {
+      await waitFor(() => handled === sent.length, { timeoutMs: 30_000, description: 'all 12 messages handled' });
+      // Handled, but the interval has not come: nothing committed yet.
+      expect((await committed(groupId, topic)).total).toBe(0);
+      await consumer.stop();
+      stopped = true;
+      expect((await committed(groupId, topic)).total).toBe(sent.length);
+    } finally {
+      if (!stopped) await consumer.stop();
     }
   });
 });

@@ -59,6 +59,11 @@ it("one order's traceId, given at POST /v1/orders, is in the logs of all three a
 
 it('/metrics of each app parses as Prometheus text and counts what happened, with no ids in labels', async () => {
   await paidOrder();
+  // The dispatcher commits its offsets every 100 ms, so its lag reads 0 a moment after the order is paid.
+  await waitFor(async () => valueOf(await metricsOf('webhook-dispatcher'), 'payhook_consumer_lag_messages') === 0, {
+    timeoutMs: 5_000,
+    description: "the dispatcher's consumer lag to be 0",
+  });
   const [payments, dispatcher, orders] = await Promise.all(APPS.map(metricsOf));
   for (const families of [payments, dispatcher, orders]) {
     expect(valueOf(families, 'process_cpu_seconds_total')).toBeGreaterThan(0);
