@@ -209,8 +209,9 @@ async function main(): Promise<void> {
     const fixedHops = hopReport(await followEvents(stack, fixedPhase));
 
     // 3. Ramp: raise the rate step by step until a stage falls behind.
-    const steps: Array<RampStep & { sustained: boolean; backlog: Backlog; orders: Map<string, number> }> = [];
-    for (const rate of rampRates(settings.rampStart, settings.rampStep, settings.rampMax)) {
+    type Step = RampStep & { sustained: boolean; tries: number; backlog: Backlog; orders: Map<string, number> };
+    const steps: Step[] = [];
+    const runStep = async (rate: number, tries: number): Promise<Step> => {
       const acceptedBefore = expected.size;
       phase = new Map();
       const settledBefore = await paid();
@@ -236,14 +237,25 @@ async function main(): Promise<void> {
         backlogEnd: total(backlog) + inFlight,
       };
       const ok = sustained(step) && run.accepted === run.scheduled;
-      steps.push({ ...step, sustained: ok, backlog, orders: phase });
       say(
-        `ramp ${rate}/s: accepted ${step.acceptedRate.toFixed(0)}/s, settled ${step.settledRate.toFixed(0)}/s, ` +
+        `ramp ${rate}/s${tries > 1 ? ' (again)' : ''}: accepted ${step.acceptedRate.toFixed(0)}/s, settled ${step.settledRate.toFixed(0)}/s, ` +
           `backlog ${backlogEarly} → ${step.backlogEnd} ${ok ? 'sustained' : 'NOT sustained'}`,
       );
-      if (!ok) break;
-      // Let the pipeline empty so each step starts from rest.
-      await waitFor(allPaid, { timeoutMs: 120_000, intervalMs: 250, description: 'the ramp step to drain' });
+      return { ...step, sustained: ok, tries, backlog, orders: phase };
+    };
+    // Let the pipeline empty so each step starts from rest.
+    const rest = () => waitFor(allPaid, { timeoutMs: 120_000, intervalMs: 250, description: 'the ramp step to drain' });
+    for (const rate of rampRates(settings.rampStart, settings.rampStep, settings.rampMax)) {
+      let step = await runStep(rate, 1);
+      // Near the limit one slow second (a checkpoint, a collection) can tip a step: a
+      // failure counts only when the same rate fails again from rest.
+      if (!step.sustained) {
+        await rest();
+        step = await runStep(rate, 2);
+      }
+      steps.push(step);
+      if (!step.sustained) break;
+      await rest();
     }
     say('draining…');
     // Paid is not the end: a payment.created webhook that beat its payment id (409, retried

@@ -35,8 +35,8 @@ function result(overrides: Partial<BenchResult> = {}): BenchResult {
     fixedRate: { offered: 200, seconds: 20, accepted: 4000, refused: 0, placementLatency: latency, ...hops },
     ramp: {
       steps: [
-        { targetRate: 25, acceptedRate: 25, settledRate: 25, backlogEarly: 2, backlogEnd: 2, sustained: true, backlog, ...hops },
-        { targetRate: 50, acceptedRate: 50, settledRate: 40, backlogEarly: 10, backlogEnd: 200, sustained: false, backlog, ...hops },
+        { targetRate: 25, acceptedRate: 25, settledRate: 25, backlogEarly: 2, backlogEnd: 2, sustained: true, tries: 1, backlog, ...hops },
+        { targetRate: 50, acceptedRate: 50, settledRate: 40, backlogEarly: 10, backlogEnd: 200, sustained: false, tries: 2, backlog, ...hops },
       ],
       highestSustainedRate: 25,
     },
@@ -76,6 +76,8 @@ describe('formatReport', () => {
   it('prints the hops, the ramp, the ratios, CPU with a total, and the ledger verdict', () => {
     const report = formatReport(result());
     expect(report).toContain('highest sustained rate: 25 orders/s');
+    // A step that failed twice: run again from rest before the ramp stops.
+    expect(report).toMatch(/^50\s+2\s+50\s+40\s+10\s+200\s+NO/m);
     expect(report).toMatch(/HTTP: webhook POSTs\s+400\s+50\s+0\.13\s+25\s+0\.06/);
     expect(report).toMatch(/100 events × 4 instant endpoints\s+400\s+4,000\s+1,000\s+2,000\s+0\.50/);
     expect(report).toMatch(/ALL OF THE ABOVE\s+3\s/);

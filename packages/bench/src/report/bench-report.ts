@@ -13,6 +13,8 @@ const WEBHOOKS_PER_ORDER = 1;
 
 export interface RampStepResult extends RampStep, HopReport {
   sustained: boolean;
+  /** 2 when the step failed once and was run again from rest (its second run is what is shown). */
+  tries: number;
   backlog: Backlog;
 }
 
@@ -86,9 +88,10 @@ export function formatReport(result: BenchResult): string {
     table(['stage (fixed-rate phase)', 'events/s'], Object.entries(fixedRate.stageRates)),
     '',
     table(
-      ['ramp step (orders/s)', 'accepted/s', 'settled/s', 'backlog early', 'backlog end', 'sustained', 'e2e p50 ms', 'e2e p99 ms', 'order p50 ms', 'order p99 ms'],
+      ['ramp step (orders/s)', 'tries', 'accepted/s', 'settled/s', 'backlog early', 'backlog end', 'sustained', 'e2e p50 ms', 'e2e p99 ms', 'order p50 ms', 'order p99 ms'],
       ramp.steps.map((s) => [
         String(s.targetRate),
+        String(s.tries),
         s.acceptedRate,
         s.settledRate,
         s.backlogEarly,
