@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { waitFor } from '@payhook/testkit';
 import { CoalescingSocket } from './coalescing-socket';
 
 let server: Server;
@@ -31,12 +32,12 @@ it('sends what is written in one turn of the event loop in one system call, and 
     await new Promise((resolve) => setImmediate(resolve));
     expect(single).not.toHaveBeenCalled();
     expect(gathered).toHaveBeenCalledTimes(1);
-    await waitFor(() => Buffer.concat(received).toString() === 'BEGIN;one;two;');
+    await waitFor(() => Buffer.concat(received).toString() === 'BEGIN;one;two;', { timeoutMs: 1000, description: 'the three writes to arrive' });
 
     // A later turn's writes are a write of their own.
     socket.write('three;');
     await new Promise((resolve) => setImmediate(resolve));
-    await waitFor(() => Buffer.concat(received).toString().endsWith('three;'));
+    await waitFor(() => Buffer.concat(received).toString().endsWith('three;'), { timeoutMs: 1000, description: 'the later write to arrive' });
     expect(single.mock.calls.length + gathered.mock.calls.length).toBe(2);
   } finally {
     socket.destroy();
@@ -46,14 +47,13 @@ it('sends what is written in one turn of the event loop in one system call, and 
 it('sends what is still gathered when the socket is ended in the same turn', async () => {
   const socket = await connected();
   received.length = 0;
-  const closed = new Promise((resolve) => socket.once('close', resolve));
-  socket.write('gathered;');
-  socket.end('last;');
-  await closed;
-  await waitFor(() => Buffer.concat(received).toString() === 'gathered;last;');
+  try {
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    socket.write('gathered;');
+    socket.end('last;');
+    await closed;
+    await waitFor(() => Buffer.concat(received).toString() === 'gathered;last;', { timeoutMs: 1000, description: 'the gathered and the last write to arrive' });
+  } finally {
+    socket.destroy();
+  }
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 100 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  expect(condition()).toBe(true);
-}
