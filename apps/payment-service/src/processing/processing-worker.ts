@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Database, isTransientError, LOGGER, Quarantine, runIsolated, WorkerLoop } from '@payhook/platform';
+import { Database, isTransientError, LOGGER, Quarantine, runIsolated, WorkerLoop, type Sql } from '@payhook/platform';
 import type { Logger } from 'pino';
 import { EventStore, isStreamConflict } from '../event-store/event-store';
-import { dueProcessing, finishProcessing, lockDueProcessing } from '../store/processing-jobs';
+import { finishProcessing, lockDueProcessing, lockNextDueProcessing } from '../store/processing-jobs';
 import { decide } from '../payments/domain/decider';
 import { ProcessingScheduler } from './processing-scheduler';
 
@@ -38,34 +38,44 @@ export class ProcessingWorker implements OnApplicationBootstrap, OnModuleDestroy
     return this.loop.stop();
   }
 
+  /**
+   * The due jobs are locked and finished in one transaction, with no look-ahead query
+   * before it. Only a batch that fails on some payment's own account is run again, split
+   * until the payment is found and set aside.
+   */
   async runOnce(): Promise<number> {
-    const due = await dueProcessing(this.database, BATCH);
-    await runIsolated(
-      due,
-      {
-        run: (paymentIds) => this.process(paymentIds),
-        // A capture or cancel that won the race: the next run sees the new state.
-        isTransient: (error) => isStreamConflict(error) || isTransientError(error),
+    let due: string[] = [];
+    try {
+      await this.database.transaction(async (tx) => {
+        due = await lockNextDueProcessing(tx, BATCH);
+        await this.complete(tx, due);
+      });
+    } catch (error) {
+      if (due.length === 0 || this.isTransient(error)) throw error;
+      await runIsolated(due, {
+        run: (paymentIds) => this.database.transaction(async (tx) => this.complete(tx, await lockDueProcessing(tx, paymentIds))),
+        isTransient: (e) => this.isTransient(e),
         setAside: (paymentId, reason) =>
           this.database.transaction(async (tx) => {
             await finishProcessing(tx, [paymentId]);
             await this.quarantine.setAside({ worker: 'processing', recordId: paymentId, reason }, tx);
           }),
-      },
-    );
+      });
+    }
     return due.length;
   }
 
-  /** One transaction for the jobs still due and not held by another instance. */
-  private process(paymentIds: string[]): Promise<void> {
-    return this.database.transaction(async (tx) => {
-      const jobs = await lockDueProcessing(tx, paymentIds);
-      // Streams are loaded together, then appended together: a round trip each, not one per payment.
-      const streams = await Promise.all(jobs.map((paymentId) => this.store.load(paymentId, tx)));
-      await Promise.all([
-        ...streams.map((stream) => this.store.append(tx, stream, decide({ type: 'complete_processing' }, stream.state))),
-        finishProcessing(tx, jobs),
-      ]);
-    });
+  /** A capture or cancel that won the race: the next run sees the new state. */
+  private isTransient(error: unknown): boolean {
+    return isStreamConflict(error) || isTransientError(error);
+  }
+
+  /** Streams are loaded together, then appended together: a round trip each, not one per payment. */
+  private async complete(tx: Sql, jobs: string[]): Promise<void> {
+    const streams = await Promise.all(jobs.map((paymentId) => this.store.load(paymentId, tx)));
+    await Promise.all([
+      ...streams.map((stream) => this.store.append(tx, stream, decide({ type: 'complete_processing' }, stream.state))),
+      finishProcessing(tx, jobs),
+    ]);
   }
 }

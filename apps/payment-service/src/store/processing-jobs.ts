@@ -3,8 +3,12 @@ import { statement, type Sql } from '@payhook/platform';
 /** Payments waiting for their processing outcome: every statement on `processing_jobs`. */
 
 const SCHEDULE = statement('processing-jobs.schedule', "INSERT INTO processing_jobs (payment_id, due_at) VALUES ($1, now() + $2 * interval '1 millisecond')");
-const DUE = statement('processing-jobs.due', 'SELECT payment_id FROM processing_jobs WHERE due_at <= now() ORDER BY due_at LIMIT $1');
-/** Those still due and not held by another instance, locked until the transaction ends. */
+/** The next due jobs not held by another instance, locked until the transaction ends. */
+const LOCK_NEXT_DUE = statement(
+  'processing-jobs.lock-next-due',
+  'SELECT payment_id FROM processing_jobs WHERE due_at <= now() ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED',
+);
+/** Of these jobs, those still due and not held by another instance, locked until the transaction ends. */
 const LOCK_DUE = statement(
   'processing-jobs.lock-due',
   `SELECT payment_id FROM processing_jobs WHERE payment_id = ANY($1) AND due_at <= now()
@@ -16,8 +20,8 @@ export async function scheduleProcessing(tx: Sql, paymentId: string, delayMs: nu
   await tx.count(SCHEDULE, [paymentId, delayMs]);
 }
 
-export async function dueProcessing(sql: Sql, limit: number): Promise<string[]> {
-  return (await sql.rows<{ payment_id: string }>(DUE, [limit])).map((r) => r.payment_id);
+export async function lockNextDueProcessing(tx: Sql, limit: number): Promise<string[]> {
+  return (await tx.rows<{ payment_id: string }>(LOCK_NEXT_DUE, [limit])).map((r) => r.payment_id);
 }
 
 export async function lockDueProcessing(tx: Sql, paymentIds: string[]): Promise<string[]> {
