@@ -147,6 +147,18 @@ describe('placing orders', () => {
     expect(paid).toBe(`pay_for_${id}`);
     const request = calls.find((c) => c.url === '/v1/payments' && c.idempotencyKey === id)!;
     expect(JSON.parse(request.body)).toEqual({ orderId: id, amount: 3400, currency: 'EUR', paymentMethod: '4242424242424242' });
+    // Sent by the placing request itself, once: the row went in leased, so no poller sent it too.
+    expect(calls.filter((c) => c.idempotencyKey === id)).toHaveLength(1);
+  });
+
+  it('asks for the payment of an order whose placing process died before asking, once its lease runs out', async () => {
+    const dataSource = app.get(DataSource);
+    const id = `ord_leased_by_a_dead_process_${Date.now()}`;
+    await dataSource.query(`INSERT INTO orders (id, status, items, amount, currency) VALUES ($1, 'pending_payment', '[]', 3400, 'EUR')`, [id]);
+    await dataSource.query(`INSERT INTO payment_requests (order_id, payment_method, lease_until) VALUES ($1, '4242424242424242', now() + interval '500 milliseconds')`, [id]);
+    const paid = await waitFor(async () => (await api('GET', `/v1/orders/${id}`)).body.paymentId, { timeoutMs: 10_000, description: 'the payment id after the lease ran out' });
+    expect(paid).toBe(`pay_for_${id}`);
+    expect(calls.filter((c) => c.idempotencyKey === id)).toHaveLength(1);
   });
 
   it('accepts orders while payment-service is down and asks again until it answers', async () => {

@@ -30,7 +30,7 @@ export class OrdersController {
     @RequestTrace() trace: TraceContext,
   ): Promise<Order> {
     // Orders placed while a placement commits share the next transaction.
-    return this.idempotency.respond(response, key, request, 201, (tx) => this.orders.place(tx, request, trace), { grouped: true });
+    return this.orders.place(request, trace, (work) => this.idempotency.respond(response, key, request, 201, work, { grouped: true }));
   }
 
   @Get()

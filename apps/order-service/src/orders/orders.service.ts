@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiError, Database, formatTraceparent, type Sql, type TraceContext } from '@payhook/platform';
+import { PaymentRequestWorker } from '../payment-requests/payment-request-worker';
 import { enqueuePaymentRequest } from '../store/payment-requests';
 import { findOrder, listOrders, orderHistory, placeOrder, type OrderRow } from '../store/orders';
 import { orderAmount } from './domain/order-state';
@@ -24,16 +25,41 @@ function toOrder(row: OrderRow): Order {
 
 @Injectable()
 export class OrdersService {
-  constructor(@Inject(Database) private readonly database: Database) {}
+  constructor(
+    @Inject(Database) private readonly database: Database,
+    private readonly paymentRequests: PaymentRequestWorker,
+  ) {}
 
-  /** The order and its payment request commit together: the request is never lost. */
-  /** `trace` is the order's trace: its payment request carries it to payment-service. */
-  async place(tx: Sql, request: PlaceOrderRequest, trace: TraceContext): Promise<Order> {
+  /**
+   * Places an order through `commit` (which runs the work in the idempotency key's
+   * transaction) and, once it has committed, has its payment requested at once. The order
+   * and its payment request commit together, so the request is never lost; a replayed
+   * answer requests nothing. `trace` is the order's trace, carried to payment-service.
+   */
+  async place(request: PlaceOrderRequest, trace: TraceContext, commit: (work: (tx: Sql) => Promise<Order>) => Promise<Order>): Promise<Order> {
+    const traceparent = formatTraceparent(trace);
+    const leaseMs = this.paymentRequests.reserve();
+    let placed: Order | undefined;
+    let sent = false;
+    try {
+      const order = await commit(async (tx) => (placed = await this.insert(tx, request, traceparent, leaseMs)));
+      // The work may have run in an attempt that rolled back, then the answer was a replay: only the committed order is sent.
+      if (leaseMs !== undefined && placed?.id === order.id) {
+        this.paymentRequests.send({ order_id: order.id, payment_method: request.paymentMethod, attempts: 0, amount: order.amount, currency: order.currency, traceparent });
+        sent = true;
+      }
+      return order;
+    } finally {
+      if (leaseMs !== undefined && !sent) this.paymentRequests.release();
+    }
+  }
+
+  private async insert(tx: Sql, request: PlaceOrderRequest, traceparent: string, leaseMs: number | undefined): Promise<Order> {
     const id = `ord_${randomUUID().replace(/-/g, '')}`;
     // Issued together: they share a round trip.
     const [row] = await Promise.all([
       placeOrder(tx, { id, items: request.items, amount: orderAmount(request.items), currency: request.currency }),
-      enqueuePaymentRequest(tx, id, request.paymentMethod, formatTraceparent(trace)),
+      enqueuePaymentRequest(tx, id, request.paymentMethod, traceparent, leaseMs),
     ]);
     return toOrder(row);
   }

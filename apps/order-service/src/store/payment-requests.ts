@@ -16,7 +16,12 @@ export interface DueRequest {
   traceparent: string | null;
 }
 
-const ENQUEUE = statement('payment-requests.enqueue', 'INSERT INTO payment_requests (order_id, payment_method, traceparent) VALUES ($1, $2, $3)');
+/** Leased for $4 ms when the placing process sends it itself; unleased (NULL) it wakes the pollers. */
+const ENQUEUE = statement(
+  'payment-requests.enqueue',
+  `INSERT INTO payment_requests (order_id, payment_method, traceparent, lease_until)
+   VALUES ($1, $2, $3, now() + $4 * interval '1 millisecond')`,
+);
 /** The lease is taken and committed in one statement. */
 const LEASE_DUE = statement(
   'payment-requests.lease-due',
@@ -35,8 +40,9 @@ const RETRY_LATER = statement(
      next_attempt_at = now() + $3 * interval '1 millisecond' WHERE order_id = $1`,
 );
 
-export async function enqueuePaymentRequest(tx: Sql, orderId: string, paymentMethod: string, traceparent: string): Promise<void> {
-  await tx.count(ENQUEUE, [orderId, paymentMethod, traceparent]);
+/** `leaseMs`: the placing process sends the request itself and holds it that long; without it a poller takes it. */
+export async function enqueuePaymentRequest(tx: Sql, orderId: string, paymentMethod: string, traceparent: string, leaseMs?: number): Promise<void> {
+  await tx.count(ENQUEUE, [orderId, paymentMethod, traceparent, leaseMs ?? null]);
 }
 
 /** Leases up to `limit` due requests for `leaseMs`, with what payment-service must be asked. */
