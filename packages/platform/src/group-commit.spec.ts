@@ -27,6 +27,19 @@ describe('GroupCommit', () => {
     expect(flushed).toEqual([[1], [2, 3, 4]]);
   });
 
+  it('with spacingMs, flushes a lone item at rest at once, then starts the next flush no sooner, with all that came meanwhile', async () => {
+    const flushed: Array<{ items: number[]; at: number }> = [];
+    const group = new GroupCommit<number>(async (items) => void flushed.push({ items, at: performance.now() }), 500, 200);
+    const started = performance.now();
+    await group.add(1);
+    expect(flushed[0].at - started).toBeLessThan(150);
+    const soon = [group.add(2), group.add(3)];
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await Promise.all([...soon, group.add(4)]);
+    expect(flushed.map((f) => f.items)).toEqual([[1], [2, 3, 4]]);
+    expect(flushed[1].at - flushed[0].at).toBeGreaterThanOrEqual(195);
+  });
+
   it('answers each item with its own result from the flush', async () => {
     const first = deferred();
     let calls = 0;

@@ -9,7 +9,10 @@ interface Waiter<T, R> {
 /**
  * Group commit: items added while a flush is running wait and go together in the next
  * one, so one transaction records many of them under load, and a lone item at rest is
- * flushed at once (no timer, no added latency). `add` resolves when its item's flush has
+ * flushed at once (no added latency). With `spacingMs`, flushes start at least that far
+ * apart: under load each gathers what came in the meantime, so a steady stream of items
+ * costs at most 1000 / spacingMs transactions a second, while an item at rest still goes
+ * at once. `add` resolves when its item's flush has
  * committed, with what the flush returned for it (its result at the same index), and
  * rejects if that flush failed, so callers keep their at-least-once logic.
  * One bad item never fails its batch: a failed flush is split (runIsolated) until the
@@ -19,10 +22,12 @@ interface Waiter<T, R> {
 export class GroupCommit<T, R = void> {
   private waiting: Array<Waiter<T, R>> = [];
   private flushing = false;
+  private lastFlushAt = -Infinity;
 
   constructor(
     private readonly flush: (items: T[]) => Promise<R[] | void>,
     private readonly maxBatch = 500,
+    private readonly spacingMs = 0,
   ) {}
 
   add(item: T): Promise<R> {
@@ -36,6 +41,9 @@ export class GroupCommit<T, R = void> {
     this.flushing = true;
     try {
       while (this.waiting.length > 0) {
+        const wait = this.lastFlushAt + this.spacingMs - performance.now();
+        if (wait > 0 && this.waiting.length < this.maxBatch) await new Promise((resolve) => setTimeout(resolve, wait));
+        this.lastFlushAt = performance.now();
         const batch = this.waiting.splice(0, this.maxBatch);
         try {
           await runIsolated(batch, {

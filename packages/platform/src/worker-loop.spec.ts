@@ -35,4 +35,32 @@ describe('WorkerLoop', () => {
     expect(calls()).toBe(3);
     await loop.stop();
   });
+
+  it('with spacingMs, runs a kick at rest at once, a kick right after a drained run no sooner than the spacing, and a full batch again at once', async () => {
+    const starts: number[] = [];
+    const handled = [10, 10, 2, 3];
+    const loop = new WorkerLoop({
+      name: 'test',
+      logger,
+      idleMs: 60_000,
+      batchSize: 10,
+      spacingMs: 200,
+      runOnce: async () => handled[starts.push(performance.now()) - 1] ?? 0,
+    });
+    try {
+      const started = performance.now();
+      await loop.start();
+      await settle();
+      expect(starts).toHaveLength(3); // 10 and 10 are full: no spacing between them and the 2
+      expect(starts[2] - started).toBeLessThan(150);
+      loop.kick();
+      await settle();
+      expect(starts).toHaveLength(3); // the kick waits out the spacing after the drained run
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      expect(starts).toHaveLength(4);
+      expect(starts[3] - starts[2]).toBeGreaterThanOrEqual(195);
+    } finally {
+      await loop.stop();
+    }
+  });
 });

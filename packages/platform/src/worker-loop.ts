@@ -15,6 +15,12 @@ export interface WorkerLoopOptions {
    * drained, so the loop waits for a kick instead of asking again at once for nothing.
    */
   batchSize?: number;
+  /**
+   * Iterations that follow one that drained the queue start at least this far apart: under
+   * a steady stream each takes what came meanwhile, so the stream costs at most
+   * 1000 / spacingMs transactions a second; a kick at rest still runs at once.
+   */
+  spacingMs?: number;
   /** LISTEN on this channel: each NOTIFY kicks the loop (polling stays behind it). */
   wakeOn?: { connectionString: string; channel: string };
 }
@@ -59,7 +65,12 @@ export class WorkerLoop {
 
   private async loop(): Promise<void> {
     let failures = 0;
+    let spacedUntil = 0;
     while (this.running) {
+      const wait = spacedUntil - performance.now();
+      if (wait > 0) await this.sleep(wait, false);
+      if (!this.running) break;
+      spacedUntil = performance.now() + (this.options.spacingMs ?? 0);
       let handled = 0;
       this.kicked = false;
       try {
@@ -70,6 +81,7 @@ export class WorkerLoop {
         this.options.logger.warn({ err: error, worker: this.options.name, failures }, 'worker iteration failed');
       }
       if (!this.running) break;
+      if (!this.drained(handled)) spacedUntil = 0;
       if (failures > 0) {
         await this.sleep(Math.min(100 * 2 ** (failures - 1), this.options.maxBackoffMs ?? 5000), false);
       } else if (this.drained(handled) && !this.kicked) {
