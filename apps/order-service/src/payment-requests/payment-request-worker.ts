@@ -21,6 +21,8 @@ const BATCH = 50;
 const REQUEST_TIMEOUT_MS = 10_000;
 /** Longer than a batch's requests can take, so a live worker keeps its rows. */
 const LEASE_MS = 2 * REQUEST_TIMEOUT_MS + 5_000;
+/** Answer records and poller runs start at least this far apart under load: at most 50 transactions a second each. */
+const SPACING_MS = 20;
 /** Most requests sent straight after their order's commit and not answered yet; past it, orders go through the queue. */
 const EAGER_LIMIT = 2 * BATCH;
 
@@ -43,7 +45,7 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
   /** Kept-alive connections to payment-service: undici costs a third of fetch's CPU per request (docs/benchmarks.md). */
   private readonly paymentService = new Agent({ connections: BATCH, keepAliveTimeout: 30_000 });
   /** Answers recorded many to a transaction; one that cannot be recorded on its own is set aside. */
-  private readonly answers = new GroupCommit<Outcome>((batch) => this.database.transaction((tx) => this.record(tx, batch)));
+  private readonly answers = new GroupCommit<Outcome>((batch) => this.database.transaction((tx) => this.record(tx, batch)), BATCH, SPACING_MS);
   /** Requests reserved or sent straight after their order's commit and not answered yet (at most EAGER_LIMIT). */
   private eager = 0;
   private readonly sending = new Set<Promise<void>>();
@@ -61,6 +63,7 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
       logger,
       idleMs: config.PAYMENT_REQUEST_POLL_INTERVAL_MS,
       batchSize: BATCH,
+      spacingMs: SPACING_MS,
       runOnce: () => this.sendDue(),
       wakeOn: { connectionString: databaseUrl(config.DATABASE_URL, config.ORDER_DATABASE_NAME), channel: 'payment_requests' },
     });

@@ -14,6 +14,8 @@ interface VerifiedWebhook {
 
 /** Webhooks applied in one transaction at most; more wait for the next. */
 const MAX_BATCH = 100;
+/** Batches start at least this far apart under load (GroupCommit): at most 200 transactions a second, a few ms of wait. */
+const SPACING_MS = 5;
 /**
  * A payment's webhook can beat the recording of payment-service's answer by milliseconds;
  * it is tried again every 100 ms for up to a second (no transaction held meanwhile)
@@ -37,7 +39,7 @@ const PAYMENT_ID_WAITS = 10;
 export class PaymentWebhooks {
   /** Verified webhooks by result: applied, stale (not newer), mismatch (not the order's), duplicate or quarantined. */
   private readonly received: Counter<'result'>;
-  private readonly batches = new GroupCommit<VerifiedWebhook, PaymentOutcome>((webhooks) => this.applyBatch(webhooks), MAX_BATCH);
+  private readonly batches = new GroupCommit<VerifiedWebhook, PaymentOutcome>((webhooks) => this.applyBatch(webhooks), MAX_BATCH, SPACING_MS);
 
   constructor(
     @Inject(Database) private readonly database: Database,

@@ -44,6 +44,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       logger,
       idleMs: config.OUTBOX_POLL_INTERVAL_MS,
       batchSize: config.OUTBOX_BATCH_SIZE,
+      // Under load, a batch at most every 5 ms: a few ms of wait for far fewer transactions.
+      spacingMs: 5,
       runOnce: () => this.publishBatch(),
       wakeOn: { connectionString: databaseUrl(config.DATABASE_URL, config.PAYMENT_DATABASE_NAME), channel: 'outbox' },
     });

@@ -10,7 +10,7 @@ type Wake = () => void;
  * Wakes are rounded up to ticks of this many milliseconds, one timer a tick: payments due
  * within the same tick are finished in one transaction instead of one each.
  */
-const TICK_MS = 10;
+const TICK_MS = 20;
 
 /**
  * Records when a payment's processing is due (a row, so it survives a crash) and nudges
