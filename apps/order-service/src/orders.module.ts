@@ -4,6 +4,7 @@ import { ORDER_CONFIG, type OrderConfig } from './config';
 import { OrderUpdates } from './orders/order-updates';
 import { OrdersController } from './orders/orders.controller';
 import { OrdersService } from './orders/orders.service';
+import { PaymentIdSignal } from './payment-requests/payment-id-signal';
 import { PaymentRequestWorker } from './payment-requests/payment-request-worker';
 import { Reconciler } from './reconciliation/reconciler';
 import { PaymentWebhooks } from './webhooks/payment-webhooks';
@@ -25,6 +26,7 @@ export class OrdersModule {
         Quarantine,
         OrdersService,
         OrderUpdates,
+        PaymentIdSignal,
         PaymentRequestWorker,
         PaymentWebhooks,
         Reconciler,

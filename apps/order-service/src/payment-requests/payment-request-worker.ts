@@ -6,6 +6,7 @@ import { ORDER_CONFIG, type OrderConfig } from '../config';
 import { failOrderPayment, noteOnOrder, recordPaymentIds } from '../store/orders';
 import { leaseDueRequests, removeRequests, retryRequestLater, type DueRequest } from '../store/payment-requests';
 import { judgeAnswer, type RequestOutcome } from './payment-answer';
+import { PaymentIdSignal } from './payment-id-signal';
 
 interface Outcome {
   request: DueRequest;
@@ -45,7 +46,14 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
   /** Kept-alive connections to payment-service: undici costs a third of fetch's CPU per request (docs/benchmarks.md). */
   private readonly paymentService = new Agent({ connections: BATCH, keepAliveTimeout: 30_000 });
   /** Answers recorded many to a transaction; one that cannot be recorded on its own is set aside. */
-  private readonly answers = new GroupCommit<Outcome>((batch) => this.database.transaction((tx) => this.record(tx, batch)), BATCH, SPACING_MS);
+  private readonly answers = new GroupCommit<Outcome>(
+    async (batch) => {
+      await this.database.transaction((tx) => this.record(tx, batch));
+      this.paymentIds.recorded(batch.map(({ request }) => request.order_id));
+    },
+    BATCH,
+    SPACING_MS,
+  );
   /** Requests reserved or sent straight after their order's commit and not answered yet (at most EAGER_LIMIT). */
   private eager = 0;
   private readonly sending = new Set<Promise<void>>();
@@ -57,6 +65,7 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
     @Inject(ORDER_CONFIG) private readonly config: OrderConfig,
     private readonly quarantine: Quarantine,
     @Inject(TRACING) private readonly tracing: Tracing,
+    private readonly paymentIds: PaymentIdSignal,
   ) {
     this.loop = new WorkerLoop({
       name: 'payment-requests',

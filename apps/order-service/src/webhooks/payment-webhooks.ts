@@ -1,8 +1,8 @@
-import { setTimeout } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import type { PaymentEvent } from '@payhook/contracts';
 import { Database, errorReason, GroupCommit, isTransientError, Metrics, Quarantine, type Counter, type Sql } from '@payhook/platform';
 import { applyPayments, type ApplicationResult, type PaymentOutcome, type PaymentToApply } from '../orders/payment-application';
+import { PaymentIdSignal } from '../payment-requests/payment-id-signal';
 import { admitWebhooks } from '../store/inbox';
 
 export type WebhookResult = ApplicationResult | { result: 'duplicate' } | { result: 'quarantined'; reason: string };
@@ -18,8 +18,8 @@ const MAX_BATCH = 100;
 const SPACING_MS = 5;
 /**
  * A payment's webhook can beat the recording of payment-service's answer by milliseconds;
- * it is tried again every 100 ms for up to a second (no transaction held meanwhile)
- * before it is answered 409 and left to the sender's retry, seconds later.
+ * it is tried again as soon as this process records the id, or every 100 ms, for up to a
+ * second (no transaction held meanwhile) before it is answered 409 and left to the sender's retry, seconds later.
  */
 const PAYMENT_ID_WAIT_MS = 100;
 const PAYMENT_ID_WAITS = 10;
@@ -44,6 +44,7 @@ export class PaymentWebhooks {
   constructor(
     @Inject(Database) private readonly database: Database,
     private readonly quarantine: Quarantine,
+    private readonly paymentIds: PaymentIdSignal,
     @Inject(Metrics) metrics: Metrics,
   ) {
     this.received = metrics.counter('payhook_webhooks_applied_total', 'Verified payment webhooks, by result (applied, stale, mismatch, duplicate, quarantined)', ['result']);
@@ -54,7 +55,7 @@ export class PaymentWebhooks {
     try {
       outcome = await this.batches.add({ webhookId, event });
       for (let waits = 0; outcome.result === 'retry_later' && outcome.awaitsPaymentId && waits < PAYMENT_ID_WAITS; waits++) {
-        await setTimeout(PAYMENT_ID_WAIT_MS);
+        await this.paymentIds.wait(event.data.object.orderId, PAYMENT_ID_WAIT_MS);
         outcome = await this.batches.add({ webhookId, event });
       }
     } catch (error) {
