@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Database, databaseUrl, errorReason, GroupCommit, isTransientError, LOGGER, Quarantine, storableText, TRACING, WorkerLoop, type Sql, type Tracing } from '@payhook/platform';
+import { Database, databaseUrl, errorReason, GroupCommit, isTransientError, LOGGER, Quarantine, retryOnConflict, storableText, TRACING, WorkerLoop, type Sql, type Tracing } from '@payhook/platform';
 import type { Logger } from 'pino';
 import { Agent, request } from 'undici';
 import { ORDER_CONFIG, type OrderConfig } from '../config';
-import { failOrderPayment, noteOnOrder, recordPaymentIds } from '../store/orders';
+import { failOrderPayment, lockOrdersForPayment, noteOnOrder, recordPaymentIds } from '../store/orders';
 import { leaseDueRequests, removeRequests, retryRequestLater, type DueRequest } from '../store/payment-requests';
 import { judgeAnswer, type RequestOutcome } from './payment-answer';
 import { PaymentIdSignal } from './payment-id-signal';
@@ -48,7 +48,7 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
   /** Answers recorded many to a transaction; one that cannot be recorded on its own is set aside. */
   private readonly answers = new GroupCommit<Outcome>(
     async (batch) => {
-      await this.database.transaction((tx) => this.record(tx, batch));
+      await retryOnConflict(() => this.database.transaction((tx) => this.record(tx, batch)));
       this.paymentIds.recorded(batch.map(({ request }) => request.order_id));
     },
     BATCH,
@@ -144,6 +144,9 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
   }
 
   private async record(tx: Sql, outcomes: Outcome[]): Promise<void> {
+    // The orders are locked in id order first, as the webhook receiver locks them, so a
+    // batch of answers and a batch of webhooks never deadlock on each other's orders.
+    await lockOrdersForPayment(tx, outcomes.map(({ request }) => request.order_id));
     // The common case, a payment created, is two statements for the whole batch, sent together.
     const created = outcomes.flatMap(({ request, outcome }) => (outcome.kind === 'created' ? [{ orderId: request.order_id, paymentId: outcome.paymentId }] : []));
     const writes: Array<Promise<void>> = [removeRequests(tx, created.map((c) => c.orderId)), recordPaymentIds(tx, created)];

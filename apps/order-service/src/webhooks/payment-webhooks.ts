@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PaymentEvent } from '@payhook/contracts';
-import { Database, errorReason, GroupCommit, isTransientError, Metrics, Quarantine, type Counter, type Sql } from '@payhook/platform';
+import { Database, errorReason, GroupCommit, isTransientError, Metrics, Quarantine, retryOnConflict, type Counter, type Sql } from '@payhook/platform';
 import { applyPayments, type ApplicationResult, type PaymentOutcome, type PaymentToApply } from '../orders/payment-application';
 import { PaymentIdSignal } from '../payment-requests/payment-id-signal';
 import { admitWebhooks } from '../store/inbox';
@@ -39,7 +39,7 @@ const PAYMENT_ID_WAITS = 10;
 export class PaymentWebhooks {
   /** Verified webhooks by result: applied, stale (not newer), mismatch (not the order's), duplicate or quarantined. */
   private readonly received: Counter<'result'>;
-  private readonly batches = new GroupCommit<VerifiedWebhook, PaymentOutcome>((webhooks) => this.applyBatch(webhooks), MAX_BATCH, SPACING_MS);
+  private readonly batches = new GroupCommit<VerifiedWebhook, PaymentOutcome>((webhooks) => retryOnConflict(() => this.applyBatch(webhooks)), MAX_BATCH, SPACING_MS);
 
   constructor(
     @Inject(Database) private readonly database: Database,
