@@ -29,7 +29,7 @@ describe('GroupCommit', () => {
 
   it('with spacingMs, flushes a lone item at rest at once, then starts the next flush no sooner, with all that came meanwhile', async () => {
     const flushed: Array<{ items: number[]; at: number }> = [];
-    const group = new GroupCommit<number>(async (items) => void flushed.push({ items, at: performance.now() }), 500, 200);
+    const group = new GroupCommit<number>(async (items) => void flushed.push({ items, at: performance.now() }), { spacingMs: 200 });
     const started = performance.now();
     await group.add(1);
     expect(flushed[0].at - started).toBeLessThan(150);
@@ -60,7 +60,7 @@ describe('GroupCommit', () => {
     const group = new GroupCommit<number>(async (items) => {
       flushed.push(items);
       if (flushed.length === 1) await first.promise;
-    }, 2);
+    }, { maxBatch: 2 });
     const all = [1, 2, 3, 4, 5].map((n) => group.add(n));
     first.release();
     await Promise.all(all);

@@ -12,8 +12,8 @@ interface Waiter<T, R> {
  * flushed at once (no added latency). With `spacingMs`, flushes start at least that far
  * apart: under load each gathers what came in the meantime, so a steady stream of items
  * costs at most 1000 / spacingMs transactions a second, while an item at rest still goes
- * at once. `add` resolves when its item's flush has
- * committed, with what the flush returned for it (its result at the same index), and
+ * at once. Batches hold at most `maxBatch` items (default 500). `add` resolves when its
+ * item's flush has committed, with what the flush returned for it (its result at the same index), and
  * rejects if that flush failed, so callers keep their at-least-once logic.
  * One bad item never fails its batch: a failed flush is split (runIsolated) until the
  * items that fail on their own are found, and only those are rejected, with their error;
@@ -23,12 +23,16 @@ export class GroupCommit<T, R = void> {
   private waiting: Array<Waiter<T, R>> = [];
   private flushing = false;
   private lastFlushAt = -Infinity;
+  private readonly maxBatch: number;
+  private readonly spacingMs: number;
 
   constructor(
     private readonly flush: (items: T[]) => Promise<R[] | void>,
-    private readonly maxBatch = 500,
-    private readonly spacingMs = 0,
-  ) {}
+    options: { maxBatch?: number; spacingMs?: number } = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 500;
+    this.spacingMs = options.spacingMs ?? 0;
+  }
 
   add(item: T): Promise<R> {
     return new Promise((resolve, reject) => {

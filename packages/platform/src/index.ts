@@ -13,6 +13,7 @@ export * from './auth';
 export * from './validation';
 export * from './idempotency';
 export * from './group-commit';
+export * from './spacing';
 export * from './poison';
 export * from './conflict-retry';
 export * from './log-safety';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Database, databaseUrl, errorReason, GroupCommit, isTransientError, LOGGER, Quarantine, retryOnConflict, storableText, TRACING, WorkerLoop, type Sql, type Tracing } from '@payhook/platform';
+import { Database, databaseUrl, errorReason, GroupCommit, isTransientError, LOGGER, Quarantine, retryOnConflict, SPACING_MS, storableText, TRACING, WorkerLoop, type Sql, type Tracing } from '@payhook/platform';
 import type { Logger } from 'pino';
 import { Agent, request } from 'undici';
 import { ORDER_CONFIG, type OrderConfig } from '../config';
@@ -22,8 +22,6 @@ const BATCH = 50;
 const REQUEST_TIMEOUT_MS = 10_000;
 /** Longer than a batch's requests can take, so a live worker keeps its rows. */
 const LEASE_MS = 2 * REQUEST_TIMEOUT_MS + 5_000;
-/** Answer records and poller runs start at least this far apart under load: at most 50 transactions a second each. */
-const SPACING_MS = 20;
 /** Most requests sent straight after their order's commit and not answered yet; past it, orders go through the queue. */
 const EAGER_LIMIT = 2 * BATCH;
 
@@ -51,8 +49,7 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
       await retryOnConflict(() => this.database.transaction((tx) => this.record(tx, batch)));
       this.paymentIds.recorded(batch.map(({ request }) => request.order_id));
     },
-    BATCH,
-    SPACING_MS,
+    { maxBatch: BATCH, spacingMs: SPACING_MS.offPath },
   );
   /** Requests reserved or sent straight after their order's commit and not answered yet (at most EAGER_LIMIT). */
   private eager = 0;
@@ -72,7 +69,7 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
       logger,
       idleMs: config.PAYMENT_REQUEST_POLL_INTERVAL_MS,
       batchSize: BATCH,
-      spacingMs: SPACING_MS,
+      spacingMs: SPACING_MS.offPath,
       runOnce: () => this.sendDue(),
       wakeOn: { connectionString: databaseUrl(config.DATABASE_URL, config.ORDER_DATABASE_NAME), channel: 'payment_requests' },
     });

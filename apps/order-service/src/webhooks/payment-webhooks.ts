@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PaymentEvent } from '@payhook/contracts';
-import { Database, errorReason, GroupCommit, isTransientError, Metrics, Quarantine, retryOnConflict, type Counter, type Sql } from '@payhook/platform';
+import { Database, errorReason, GroupCommit, isTransientError, Metrics, Quarantine, retryOnConflict, SPACING_MS, type Counter, type Sql } from '@payhook/platform';
 import { applyPayments, type ApplicationResult, type PaymentOutcome, type PaymentToApply } from '../orders/payment-application';
 import { PaymentIdSignal } from '../payment-requests/payment-id-signal';
 import { admitWebhooks } from '../store/inbox';
@@ -14,12 +14,11 @@ interface VerifiedWebhook {
 
 /** Webhooks applied in one transaction at most; more wait for the next. */
 const MAX_BATCH = 100;
-/** Batches start at least this far apart under load (GroupCommit): at most 200 transactions a second, a few ms of wait. */
-const SPACING_MS = 5;
 /**
  * A payment's webhook can beat the recording of payment-service's answer by milliseconds;
  * it is tried again as soon as this process records the id, or every 100 ms, for up to a
- * second (no transaction held meanwhile) before it is answered 409 and left to the sender's retry, seconds later.
+ * second (no transaction held meanwhile) before it is answered 409 and left to the
+ * sender's retry, seconds later.
  */
 const PAYMENT_ID_WAIT_MS = 100;
 const PAYMENT_ID_WAITS = 10;
@@ -39,7 +38,10 @@ const PAYMENT_ID_WAITS = 10;
 export class PaymentWebhooks {
   /** Verified webhooks by result: applied, stale (not newer), mismatch (not the order's), duplicate or quarantined. */
   private readonly received: Counter<'result'>;
-  private readonly batches = new GroupCommit<VerifiedWebhook, PaymentOutcome>((webhooks) => retryOnConflict(() => this.applyBatch(webhooks)), MAX_BATCH, SPACING_MS);
+  private readonly batches = new GroupCommit<VerifiedWebhook, PaymentOutcome>((webhooks) => retryOnConflict(() => this.applyBatch(webhooks)), {
+    maxBatch: MAX_BATCH,
+    spacingMs: SPACING_MS.endToEnd,
+  });
 
   constructor(
     @Inject(Database) private readonly database: Database,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { chunkBySize, isRecordRefused, MessageProducer, messageSize, type KafkaCluster, type OutgoingMessage } from '@payhook/messaging';
-import { Database, databaseUrl, KAFKA, LOGGER, Metrics, Quarantine, runIsolated, sharedRead, statement, TRACING, WorkerLoop, type Hop, type Tracing } from '@payhook/platform';
+import { Database, databaseUrl, KAFKA, LOGGER, Metrics, Quarantine, runIsolated, sharedRead, SPACING_MS, statement, TRACING, WorkerLoop, type Hop, type Tracing } from '@payhook/platform';
 import type { Logger } from 'pino';
 import { PAYMENT_CONFIG, type PaymentConfig } from '../config';
 import { oldestInOutbox, outboxBacklog, removeFromOutbox, type OutboxRow } from '../store/outbox';
@@ -44,8 +44,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       logger,
       idleMs: config.OUTBOX_POLL_INTERVAL_MS,
       batchSize: config.OUTBOX_BATCH_SIZE,
-      // Under load, a batch at most every 5 ms: a few ms of wait for far fewer transactions.
-      spacingMs: 5,
+      spacingMs: SPACING_MS.endToEnd,
       runOnce: () => this.publishBatch(),
       wakeOn: { connectionString: databaseUrl(config.DATABASE_URL, config.PAYMENT_DATABASE_NAME), channel: 'outbox' },
     });

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Sql } from '@payhook/platform';
+import { SPACING_MS, type Sql } from '@payhook/platform';
 import { PAYMENT_CONFIG } from '../config';
 import { scheduleProcessing } from '../store/processing-jobs';
 import type { PaymentConfig } from '../config';
@@ -10,7 +10,7 @@ type Wake = () => void;
  * Wakes are rounded up to ticks of this many milliseconds, one timer a tick: payments due
  * within the same tick are finished in one transaction instead of one each.
  */
-const TICK_MS = 20;
+const TICK_MS = SPACING_MS.offPath;
 
 /**
  * Records when a payment's processing is due (a row, so it survives a crash) and nudges
@@ -19,7 +19,7 @@ const TICK_MS = 20;
 @Injectable()
 export class ProcessingScheduler {
   private wake: Wake = () => undefined;
-  /** The ticks with a timer armed: at most one per tick of the longest delay (60,001 for 600 s). */
+  /** The ticks with a timer armed: at most one per tick of the longest delay (30,001 for 600 s). */
   private readonly armed = new Set<number>();
 
   constructor(@Inject(PAYMENT_CONFIG) private readonly config: PaymentConfig) {}

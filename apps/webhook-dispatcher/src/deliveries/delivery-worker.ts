@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Database, databaseUrl, errorReason, GroupCommit, isTransientError, LOGGER, Metrics, Quarantine, retryOnConflict, storableText, TRACING, WorkerLoop, type Counter, type Histogram, type Tracing } from '@payhook/platform';
+import { Database, databaseUrl, errorReason, GroupCommit, isTransientError, LOGGER, Metrics, Quarantine, retryOnConflict, SPACING_MS, storableText, TRACING, WorkerLoop, type Counter, type Histogram, type Tracing } from '@payhook/platform';
 import { signedHeaders } from '@payhook/webhook-signature';
 import type { Logger } from 'pino';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../config';
@@ -52,10 +52,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private full = false;
   private readonly leaseMs: number;
   /**
-   * Successful attempts, recorded many to a transaction under load, at most 50 transactions
-   * a second: the endpoint's slot is free once the answer is in, so the wait holds only room.
+   * Successful attempts, recorded many to a transaction under load, spaced: the endpoint's
+   * slot is free once the answer is in, so the wait holds only the worker's room.
    */
-  private readonly successes = new GroupCommit<Success>((batch) => this.recordSuccesses(batch), 500, 20);
+  private readonly successes = new GroupCommit<Success>((batch) => this.recordSuccesses(batch), { spacingMs: SPACING_MS.offPath });
   /** Attempts by what came of them: delivered, retrying, held (endpoint disabled) or failed (no tries left). */
   private readonly attemptOutcomes: Counter<'outcome'>;
   private readonly attemptDurations: Histogram<'outcome'>;
@@ -82,8 +82,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       logger,
       idleMs: config.WEBHOOK_POLL_INTERVAL_MS,
       batchSize: config.WEBHOOK_BATCH_SIZE,
-      // Under load, a claim at most every 5 ms: a few ms of wait for far fewer transactions.
-      spacingMs: 5,
+      spacingMs: SPACING_MS.endToEnd,
       runOnce: () => this.claimAndSend(),
       wakeOn: { connectionString: databaseUrl(config.DATABASE_URL, config.DISPATCHER_DATABASE_NAME), channel: 'deliveries' },
     });
