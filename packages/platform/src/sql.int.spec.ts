@@ -1,6 +1,6 @@
 import { DEFAULT_DATABASE_URL, testDatabaseName, withAdminClient } from '@payhook/testkit';
 import { databaseUrl, ensureDatabase } from './database';
-import { Database, statement } from './sql';
+import { batchStatement, Database, statement } from './sql';
 
 const serverUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
 const name = testDatabaseName('platform_sql');
@@ -62,6 +62,21 @@ it('runs a transaction on one connection, where its statements stay prepared', a
     return [first?.pid, second?.pid];
   });
   expect(pids[0]).toBe(pids[1]);
+});
+
+it('plans a batch statement on every run (never prepared), and keeps a statement prepared', async () => {
+  const BY_IDS = batchStatement('sql-spec.by-ids', 'SELECT id, label FROM items WHERE id = ANY($1) ORDER BY id');
+  const CACHED = statement('sql-spec.cached-by-ids', 'SELECT id, label FROM items WHERE id = ANY($1) ORDER BY id');
+  const KNOWN = statement('sql-spec.known', 'SELECT name FROM pg_prepared_statements WHERE name IN ($1, $2)');
+  const known = await database.transaction(async (tx) => {
+    expect(await tx.rows(BY_IDS, [[1, 2]])).toEqual([]);
+    expect(await tx.rows(CACHED, [[1, 2]])).toEqual([]);
+    await tx.count(INSERT, [2, 'two']);
+    expect(await tx.rows(BY_IDS, [[1, 2]])).toEqual([{ id: 2, label: 'two' }]);
+    expect(await tx.rows(CACHED, [[1, 2]])).toEqual([{ id: 2, label: 'two' }]);
+    return tx.rows<{ name: string }>(KNOWN, [BY_IDS.name, CACHED.name]);
+  });
+  expect(known).toEqual([{ name: CACHED.name }]);
 });
 
 it('commits soft state without waiting for the WAL flush when asked, and only then', async () => {

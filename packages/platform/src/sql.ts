@@ -4,21 +4,39 @@ import { sqlState } from './poison';
 
 /**
  * A named statement. Postgres parses and plans it once per connection; afterwards only
- * its parameters travel. Every store module declares its statements with `statement`.
+ * its parameters travel. Every store module declares its statements with `statement`, or
+ * `batchStatement` for those that find rows by a batch of keys.
  */
 export interface Statement {
   readonly name: string;
   readonly text: string;
+  /** Kept prepared on each connection (its plan cached), or planned on every run. */
+  readonly prepared: boolean;
 }
 
 const declared = new Map<string, string>();
 
-/** Declares a statement; a name declared twice with two texts is a bug, caught at load time. */
-export function statement(name: string, text: string): Statement {
+function declare(name: string, text: string, prepared: boolean): Statement {
   const known = declared.get(name);
   if (known !== undefined && known !== text) throw new Error(`statement "${name}" is declared twice with different text`);
   declared.set(name, text);
-  return { name, text };
+  return { name, text, prepared };
+}
+
+/** Declares a statement; a name declared twice with two texts is a bug, caught at load time. */
+export function statement(name: string, text: string): Statement {
+  return declare(name, text, true);
+}
+
+/**
+ * Declares a statement that finds rows of a growing table by a batch of keys (`= ANY($1)`,
+ * a join against `unnest`, a claim). It is planned on every run, never from a cached
+ * plan: a plan cached while the table was nearly empty (a hash join over a sequential scan
+ * of it) stays with the connection and costs more with every row the table gains. The
+ * planning is shared by the batch's rows.
+ */
+export function batchStatement(name: string, text: string): Statement {
+  return declare(name, text, false);
 }
 
 /** What store functions run statements on: a transaction, or the pool (each statement its own commit). */
@@ -70,7 +88,9 @@ class StatementRunner implements Sql {
 
   private run<R extends QueryResultRow>(statement: Statement, values: readonly unknown[]) {
     if (this.ended) return Promise.reject(new Error(`statement "${statement.name}" was issued after its transaction ended`));
-    return this.target.query<R>({ name: statement.name, text: statement.text, values: values as unknown[] }).catch((error: unknown) => {
+    // Unnamed, a statement is parsed and planned for the values it runs with.
+    const name = statement.prepared ? statement.name : undefined;
+    return this.target.query<R>({ name, text: statement.text, values: values as unknown[] }).catch((error: unknown) => {
       if (!this.inTransaction) throw named(error, statement);
       if (this.failure !== undefined && sqlState(error) === IN_FAILED_TRANSACTION) throw this.failure;
       this.failure ??= named(error, statement);
@@ -103,9 +123,10 @@ export class Database implements Sql {
       // What a unit of work sends in one turn of the event loop leaves in one write.
       stream: () => new CoalescingSocket(),
       // A connection's cached plans may have been made while a table was nearly empty (at
-      // start) and stay for its life: connections are renewed every 10 minutes. Planning
-      // every execution instead (plan_cache_mode=force_custom_plan) cost Postgres 1.5 ms of
-      // CPU per order in the bench (docs/benchmarks.md).
+      // start) and stay for its life: connections are renewed every 10 minutes, and the
+      // statements whose plans that hurts most are not cached (batchStatement). Planning
+      // every execution of every statement (plan_cache_mode=force_custom_plan) cost
+      // Postgres 1.5 ms of CPU per order in the bench (docs/benchmarks.md).
       maxLifetimeSeconds: 600,
     });
     // An idle client's error (a restarted server) must not crash the process; the pool replaces it.

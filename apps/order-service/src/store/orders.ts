@@ -1,4 +1,4 @@
-import { statement, type Sql } from '@payhook/platform';
+import { batchStatement, statement, type Sql } from '@payhook/platform';
 import type { LineItem, OrderStatus } from '../orders/domain/order-state';
 
 /**
@@ -71,7 +71,7 @@ const LIST = statement(
   `SELECT ${COLUMNS} FROM orders WHERE ($1::text IS NULL OR status = $1) ORDER BY created_at DESC, id DESC LIMIT $2`,
 );
 /** Locked in id order, so two transactions locking overlapping sets never deadlock. */
-const LOCK_FOR_PAYMENT = statement(
+const LOCK_FOR_PAYMENT = batchStatement(
   'orders.lock-for-payment',
   `SELECT id, status, payment_version, payment_id, amount, currency,
      EXISTS (SELECT 1 FROM payment_requests r WHERE r.order_id = o.id) AS request_outstanding
@@ -92,7 +92,7 @@ const APPLY_PAYMENT = statement(
    INSERT INTO order_history (order_id, status, cause, detail, event_id, webhook_id, payment_version)
    SELECT id, status, $6, $7, $8, $9, $3 FROM changed WHERE $10::boolean`,
 );
-const RECORD_PAYMENT_IDS = statement(
+const RECORD_PAYMENT_IDS = batchStatement(
   'orders.record-payment-ids',
   `UPDATE orders o SET payment_id = COALESCE(o.payment_id, c.payment_id), updated_at = now()
    FROM unnest($1::text[], $2::text[]) AS c (order_id, payment_id) WHERE o.id = c.order_id`,

@@ -1,4 +1,4 @@
-import { statement, type Sql } from '@payhook/platform';
+import { batchStatement, statement, type Sql } from '@payhook/platform';
 
 /**
  * The payment-request outbox: one row per order until payment-service has answered. Every
@@ -33,7 +33,7 @@ const LEASE_DUE = statement(
      ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
    RETURNING r.order_id, r.payment_method, r.attempts, o.amount, o.currency, r.traceparent`,
 );
-const REMOVE = statement('payment-requests.remove', 'DELETE FROM payment_requests WHERE order_id = ANY($1)');
+const REMOVE = batchStatement('payment-requests.remove', 'DELETE FROM payment_requests WHERE order_id = ANY($1)');
 const RETRY_LATER = statement(
   'payment-requests.retry-later',
   `UPDATE payment_requests SET attempts = attempts + 1, last_error = $2, lease_until = NULL,

@@ -1,4 +1,4 @@
-import { statement, type Sql } from '@payhook/platform';
+import { batchStatement, statement, type Sql } from '@payhook/platform';
 
 /**
  * The transactional outbox: rows are added in the transaction that appends their events
@@ -33,7 +33,7 @@ const ADD = statement(
 );
 const OLDEST = statement('outbox.oldest', 'SELECT id, topic, message_key, event_id, event_type, payload::text AS payload, traceparent FROM outbox ORDER BY id LIMIT $1');
 const BACKLOG = statement('outbox.backlog', 'SELECT count(*)::int AS depth, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS oldest_age_seconds FROM outbox');
-const REMOVE = statement('outbox.remove', 'DELETE FROM outbox WHERE id = ANY($1)');
+const REMOVE = batchStatement('outbox.remove', 'DELETE FROM outbox WHERE id = ANY($1)');
 
 export async function addToOutbox(tx: Sql, entries: OutboxEntry[]): Promise<void> {
   await tx.count(ADD, [

@@ -1,4 +1,4 @@
-import { statement, type Sql } from '@payhook/platform';
+import { batchStatement, statement, type Sql } from '@payhook/platform';
 
 /** Payments waiting for their processing outcome: every statement on `processing_jobs`. */
 
@@ -9,12 +9,12 @@ const LOCK_NEXT_DUE = statement(
   'SELECT payment_id FROM processing_jobs WHERE due_at <= now() ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED',
 );
 /** Of these jobs, those still due and not held by another instance, locked until the transaction ends. */
-const LOCK_DUE = statement(
+const LOCK_DUE = batchStatement(
   'processing-jobs.lock-due',
   `SELECT payment_id FROM processing_jobs WHERE payment_id = ANY($1) AND due_at <= now()
    ORDER BY due_at FOR UPDATE SKIP LOCKED`,
 );
-const FINISH = statement('processing-jobs.finish', 'DELETE FROM processing_jobs WHERE payment_id = ANY($1)');
+const FINISH = batchStatement('processing-jobs.finish', 'DELETE FROM processing_jobs WHERE payment_id = ANY($1)');
 
 export async function scheduleProcessing(tx: Sql, paymentId: string, delayMs: number): Promise<void> {
   await tx.count(SCHEDULE, [paymentId, delayMs]);

@@ -1,4 +1,4 @@
-import { statement, type Sql } from '@payhook/platform';
+import { batchStatement, statement, type Sql } from '@payhook/platform';
 
 /**
  * Deliveries and their attempt log: every statement on `deliveries` and
@@ -97,7 +97,7 @@ const CREATE = statement(
  * a join let the planner, misled by stale statistics, read every pending row of every
  * endpoint on each claim.
  */
-export const CLAIM_DUE = statement(
+export const CLAIM_DUE = batchStatement(
   'deliveries.claim-due',
   `WITH RECURSIVE busy AS (
      (SELECT endpoint_id FROM deliveries WHERE status = 'pending' ORDER BY endpoint_id LIMIT 1)
@@ -131,7 +131,7 @@ export const CLAIM_DUE = statement(
    CROSS JOIN LATERAL (SELECT url, rate_limit_per_second FROM endpoints WHERE id = c.endpoint_id LIMIT 1) e
    CROSS JOIN LATERAL (SELECT body, traceparent FROM events WHERE id = c.event_id LIMIT 1) ev`,
 );
-const RELEASE_LEASES = statement('deliveries.release-leases', `UPDATE deliveries SET lease_until = NULL WHERE id = ANY($1) AND status = 'pending'`);
+const RELEASE_LEASES = batchStatement('deliveries.release-leases', `UPDATE deliveries SET lease_until = NULL WHERE id = ANY($1) AND status = 'pending'`);
 const POSTPONE = statement(
   'deliveries.postpone',
   `UPDATE deliveries SET lease_until = NULL, next_attempt_at = now() + $2 * interval '1 millisecond' WHERE id = $1`,
@@ -147,7 +147,7 @@ const RECORD_FAILURE = statement(
    SELECT id, $7, $8, $5, $6, $9 FROM changed`,
 );
 /** The deliveries delivered and their attempts logged, in one statement for the batch. */
-const RECORD_SUCCESSES = statement(
+const RECORD_SUCCESSES = batchStatement(
   'deliveries.record-successes',
   `WITH attempt AS (
      SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::bytea[])
