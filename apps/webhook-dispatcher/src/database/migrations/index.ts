@@ -5,6 +5,7 @@ import { OutsideBytes1732700000000 } from './1732700000000-outside-bytes';
 import { IdempotencyKeys1732700000001 } from './1732700000001-idempotency-keys';
 import { HeldDeliveries1732800000000 } from './1732800000000-held-deliveries';
 import { DeliveriesByTime1733000000001 } from './1733000000001-deliveries-by-time';
+import { DeliveriesFillFactor1733200000000 } from './1733200000000-deliveries-fill-factor';
 
 export const migrations = [
   DispatcherSchema1732400000000,
@@ -16,4 +17,5 @@ export const migrations = [
   IdempotencyKeysRetention1732800000001,
   traceparentColumn('events', 1733000000000),
   DeliveriesByTime1733000000001,
+  DeliveriesFillFactor1733200000000,
 ];
