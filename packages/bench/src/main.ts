@@ -34,6 +34,7 @@ const APPS: AppName[] = ['payment-service', 'webhook-dispatcher', 'order-service
 const say = (line: string) => process.stdout.write(`[bench] ${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const total = (backlog: Backlog) => Object.values(backlog).reduce((sum, n) => sum + n, 0);
+const perUnit = (spent: Record<string, number>, units: number) => Object.fromEntries(Object.entries(spent).map(([name, ms]) => [name, ms / Math.max(units, 1)]));
 
 async function main(): Promise<void> {
   const settings = benchSettings(process.env, process.argv.slice(2));
@@ -93,6 +94,19 @@ async function main(): Promise<void> {
     // Each app's CPU is the sum over its instances.
     const pids = Object.fromEntries(APPS.map((app) => [app, [stack.apps[app].pid as number, ...extra.filter((e) => e.app === app).map((e) => e.process.pid as number)]])) as Record<AppName, number[]>;
     const cpuNow = () => Object.fromEntries(APPS.map((app) => [app, pids[app].reduce((sum, pid) => sum + cpuMs(pid), 0)])) as Record<AppName, number>;
+    // The apps, and the rest of the machine's work: the broker, every Postgres process, this load generator.
+    const cpuReading = () => ({ apps: cpuNow(), kafka: cpuMsByPid('kafka.Kafka'), postgres: cpuMsByPid('postgres: '), bench: process.cpuUsage() });
+    /** CPU ms each process spent since `before`. */
+    const cpuSince = (before: ReturnType<typeof cpuReading>): Record<string, number> => {
+      const apps = cpuNow();
+      const bench = process.cpuUsage(before.bench);
+      return {
+        ...Object.fromEntries(APPS.map((app) => [app, apps[app] - before.apps[app]])),
+        'Kafka broker': cpuMsBetween(before.kafka, cpuMsByPid('kafka.Kafka')),
+        'Postgres (all processes)': cpuMsBetween(before.postgres, cpuMsByPid('postgres: ')),
+        'load generator (bench)': (bench.user + bench.system) / 1000,
+      };
+    };
     const instanceCounts = () =>
       Promise.all(APPS.flatMap((app) => instances.map(async (index) => ({ app, instance: index + 1, count: await stageCount(instanceUrl(stack.urls[app], index), app) }))));
 
@@ -170,9 +184,7 @@ async function main(): Promise<void> {
     const idleCpuPercent = Object.fromEntries(APPS.map((app) => [app, ((idleAfter[app] - idleBefore[app]) / (settings.idleSeconds * 1000)) * 100]));
 
     const commitsBefore = await committedTransactions(databases);
-    const cpuBefore = cpuNow();
-    // The rest of the machine's work per order: the broker, every Postgres process, this load generator.
-    const sharedBefore = { kafka: cpuMsByPid('kafka.Kafka'), postgres: cpuMsByPid('postgres: '), bench: process.cpuUsage() };
+    const cpuBefore = cpuReading();
     const countsBefore = settings.instances > 1 ? await instanceCounts() : [];
     const fixedStarted = Date.now();
     say(`fixed rate: ${settings.rate} orders/s for ${settings.seconds} s (open loop)…`);
@@ -190,20 +202,14 @@ async function main(): Promise<void> {
       intervalMs: 250,
       description: `the ${expected.size} orders of the fixed-rate phase to be paid`,
     });
-    const cpuAfter = cpuNow();
+    const cpuSpent = cpuSince(cpuBefore);
     const fixedSeconds = (Date.now() - fixedStarted) / 1000;
     const perInstance = (settings.instances > 1 ? await instanceCounts() : []).map(({ app, instance, count }) => {
       const done = count - (countsBefore.find((b) => b.app === app && b.instance === instance)?.count ?? 0);
       return { app, instance, stage: STAGE_COUNTERS[app].stage, count: done, perSecond: done / fixedSeconds };
     });
-    const benchCpu = process.cpuUsage(sharedBefore.bench);
     const orders = Math.max(fixedPhase.size, 1);
-    const cpuMsPerOrder: Record<string, number> = {
-      ...Object.fromEntries(APPS.map((app) => [app, (cpuAfter[app] - cpuBefore[app]) / orders])),
-      'Kafka broker': cpuMsBetween(sharedBefore.kafka, cpuMsByPid('kafka.Kafka')) / orders,
-      'Postgres (all processes)': cpuMsBetween(sharedBefore.postgres, cpuMsByPid('postgres: ')) / orders,
-      'load generator (bench)': (benchCpu.user + benchCpu.system) / 1000 / orders,
-    };
+    const cpuMsPerOrder = perUnit(cpuSpent, orders);
     await sleep(settings.smoke ? 1000 : 11_000); // let every backend flush its commit counts
     const commitsPerOrder = ((await committedTransactions(databases)) - commitsBefore) / orders;
     const fixedHops = hopReport(await followEvents(stack, fixedPhase));
@@ -269,12 +275,15 @@ async function main(): Promise<void> {
     }).catch(() => undefined); // the ledger says what is missing
     // 4. The dispatcher alone, the pipeline at rest: events already on its topic, receivers that answer at once.
     say(`dispatcher only: ${settings.dispatcherEvents} events to ${settings.dispatcherEndpoints} instant endpoints…`);
-    const dispatcherOnly = await runDispatcherOnly(stack, {
+    const dispatcherCpuBefore = cpuReading();
+    const delivered = await runDispatcherOnly(stack, {
       brokers: kafka.brokers,
       receiverUrl: receiver.url,
       events: settings.dispatcherEvents,
       endpoints: settings.dispatcherEndpoints,
     });
+    // The bench's share here is the producer and the instant receiver.
+    const dispatcherOnly = { ...delivered, cpuMsPerWebhook: perUnit(cpuSince(dispatcherCpuBefore), delivered.webhooks) };
     say(`dispatcher only: ${Math.round(dispatcherOnly.webhooksPerSecond)} webhooks/s delivered`);
     const rampSteps: RampStepResult[] = await Promise.all(
       steps.map(async ({ orders: stepOrders, ...step }) => ({ ...step, ...hopReport(await followEvents(stack, stepOrders)) })),

@@ -40,7 +40,7 @@ function result(overrides: Partial<BenchResult> = {}): BenchResult {
       ],
       highestSustainedRate: 25,
     },
-    dispatcherOnly: { events: 100, endpoints: 4, webhooks: 400, deliveryRowsPerSecond: 4_000, webhooksPerSecond: 1_000 },
+    dispatcherOnly: { events: 100, endpoints: 4, webhooks: 400, deliveryRowsPerSecond: 4_000, webhooksPerSecond: 1_000, cpuMsPerWebhook: { 'webhook-dispatcher': 0.12, 'Postgres (all processes)': 0.2 } },
     efficiency: { cpuMsPerOrder: { 'payment-service': 2, 'Kafka broker': 1 }, idleCpuPercent: { 'payment-service': 0.5 }, commitsPerOrder: 4 },
     refusals: {},
     ledger: cleanLedger,
@@ -81,6 +81,9 @@ describe('formatReport', () => {
     expect(report).toMatch(/HTTP: webhook POSTs\s+400\s+50\s+0\.13\s+25\s+0\.06/);
     expect(report).toMatch(/100 events × 4 instant endpoints\s+400\s+4,000\s+1,000\s+2,000\s+0\.50/);
     expect(report).toMatch(/ALL OF THE ABOVE\s+3\s/);
+    // The dispatcher-only phase's CPU, in µs per webhook, with its total.
+    expect(report).toMatch(/^webhook-dispatcher\s+120$/m);
+    expect(report).toMatch(/^ALL OF THE ABOVE\s+320$/m);
     expect(report).toContain('the figures stand');
   });
 

@@ -11,6 +11,8 @@ import { latencyCells, LATENCY_HEADERS, table } from './table';
 const EVENTS_PER_ORDER = 2;
 const WEBHOOKS_PER_ORDER = 1;
 
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
 export interface RampStepResult extends RampStep, HopReport {
   sustained: boolean;
   /** 2 when the step failed once and was run again from rest (its second run is what is shown). */
@@ -26,7 +28,8 @@ export interface BenchResult {
   baselines: { kafkaMessagesPerSecond: number; postgresCommitsPerSecond: number; httpPostsPerSecond: number; instantHttpPostsPerSecond: number };
   fixedRate: HopReport & { offered: number; seconds: number; accepted: number; refused: number; placementLatency: Summary };
   ramp: { steps: RampStepResult[]; highestSustainedRate: number | null };
-  dispatcherOnly: DispatcherOnlyResult;
+  /** With the CPU each process spent per webhook over the phase (the bench's share is the producer and the receiver). */
+  dispatcherOnly: DispatcherOnlyResult & { cpuMsPerWebhook: Record<string, number> };
   efficiency: { cpuMsPerOrder: Record<string, number>; idleCpuPercent: Record<string, number>; commitsPerOrder: number };
   /** With BENCH_INSTANCES ≥ 2: what each instance did in the fixed-rate phase, from its /metrics. */
   perInstance?: Array<{ app: string; instance: number; stage: string; count: number; perSecond: number }>;
@@ -124,6 +127,11 @@ export function formatReport(result: BenchResult): string {
       ],
     ),
     '',
+    table(
+      ['process (dispatcher only)', 'CPU µs per webhook'],
+      [...Object.entries(result.dispatcherOnly.cpuMsPerWebhook).map(([name, ms]) => [name, ms * 1000]), ['ALL OF THE ABOVE', sum(Object.values(result.dispatcherOnly.cpuMsPerWebhook)) * 1000]],
+    ),
+    '',
     ...(result.perInstance?.length
       ? [
           table(
@@ -135,7 +143,7 @@ export function formatReport(result: BenchResult): string {
       : []),
     table(['process', 'CPU ms per order', 'idle CPU %'], [
       ...cpu.map(([name, ms]) => [name, ms, efficiency.idleCpuPercent[name] ?? '']),
-      ['ALL OF THE ABOVE', cpu.reduce((sum, [, ms]) => sum + ms, 0), ''],
+      ['ALL OF THE ABOVE', sum(cpu.map(([, ms]) => ms)), ''],
     ]),
     `database commits per order (all three databases): ${efficiency.commitsPerOrder.toFixed(2)}`,
     '',
