@@ -14,6 +14,7 @@ import {
   withAdminClient,
   type AppName,
 } from '@payhook/testkit';
+import { configSchema as dispatcherConfig } from '@payhook/webhook-dispatcher/config';
 import { httpBaseline } from './baselines/http';
 import { kafkaBaseline } from './baselines/kafka';
 import { postgresBaseline } from './baselines/postgres';
@@ -34,6 +35,9 @@ const APPS: AppName[] = ['payment-service', 'webhook-dispatcher', 'order-service
 const say = (line: string) => process.stdout.write(`[bench] ${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const total = (backlog: Backlog) => Object.values(backlog).reduce((sum, n) => sum + n, 0);
+/** POSTs the dispatcher keeps in flight to `endpoints` endpoints, by its settings (the environment's, or their defaults). */
+const dispatcherInFlight = (endpoints: number) =>
+  Math.min(endpoints * dispatcherConfig.shape.WEBHOOK_ENDPOINT_CONCURRENCY.parse(process.env.WEBHOOK_ENDPOINT_CONCURRENCY), dispatcherConfig.shape.WEBHOOK_CONCURRENCY.parse(process.env.WEBHOOK_CONCURRENCY));
 const perUnit = (spent: Record<string, number>, units: number) => Object.fromEntries(Object.entries(spent).map(([name, ms]) => [name, ms / Math.max(units, 1)]));
 
 async function main(): Promise<void> {
@@ -124,7 +128,7 @@ async function main(): Promise<void> {
       postgresCommitsPerSecond: await postgresBaseline({ databaseUrl: testDatabaseUrl(baselineDb, databaseUrl), poolSize: 10, seconds: settings.baselineSeconds }),
       httpPostsPerSecond: await httpBaseline({ url: `${stack.urls['order-service']}/webhooks/payments`, concurrency: 8, seconds: settings.baselineSeconds }),
       // The same client against a receiver that answers at once, as many at a time as the dispatcher-only phase sends.
-      instantHttpPostsPerSecond: await httpBaseline({ url: receiver.url, concurrency: settings.dispatcherEndpoints * 8, seconds: settings.baselineSeconds }),
+      instantHttpPostsPerSecond: await httpBaseline({ url: receiver.url, concurrency: dispatcherInFlight(settings.dispatcherEndpoints), seconds: settings.baselineSeconds }),
     };
     say(
       `baselines: Kafka ${Math.round(baselines.kafkaMessagesPerSecond)} msg/s, Postgres ${Math.round(baselines.postgresCommitsPerSecond)} commits/s, ` +
