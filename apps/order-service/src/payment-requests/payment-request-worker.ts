@@ -47,7 +47,8 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
   private readonly answers = new GroupCommit<Outcome>(
     async (batch) => {
       await retryOnConflict(() => this.database.transaction((tx) => this.record(tx, batch)));
-      this.paymentIds.recorded(batch.map(({ request }) => request.order_id));
+      // Only a created payment's id was recorded: a webhook woken for anything else would wait again.
+      this.paymentIds.recorded(batch.flatMap(({ request, outcome }) => (outcome.kind === 'created' ? [request.order_id] : [])));
     },
     { maxBatch: BATCH, spacingMs: SPACING_MS.offPath },
   );
