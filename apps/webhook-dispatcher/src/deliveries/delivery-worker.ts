@@ -117,7 +117,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     // Held at most: twice the concurrency, half in flight and half queued.
     const queuedCount = total([...this.queued.values()].map((queue) => queue.length));
     const room = 2 * this.config.WEBHOOK_CONCURRENCY - this.sends.size - queuedCount;
-    if (room <= 0) return 0;
+    if (room <= 0) {
+      // All room is held: the next send to finish frees some and claims again.
+      this.full = true;
+      return 0;
+    }
     const now = Date.now();
     const slots: Record<string, number> = {};
     for (const endpoint of new Set([...this.inFlightByEndpoint.keys(), ...this.queued.keys()])) {
