@@ -29,12 +29,11 @@ import { cpuMs, cpuMsBetween, cpuMsByPid } from './measure/cpu';
 import { followEvents, hopReport } from './measure/hops';
 import { formatReport, isValid, type BenchResult, type RampStepResult } from './report/bench-report';
 import { benchSettings } from './settings';
-import { summarize } from './stats/summary';
+import { sum, summarize } from './stats/summary';
 
 const APPS: AppName[] = ['payment-service', 'webhook-dispatcher', 'order-service'];
 const say = (line: string) => process.stdout.write(`[bench] ${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const total = (backlog: Backlog) => Object.values(backlog).reduce((sum, n) => sum + n, 0);
 /** POSTs the dispatcher keeps in flight to `endpoints` endpoints, by its settings (the environment's, or their defaults). */
 const dispatcherInFlight = (endpoints: number) =>
   Math.min(endpoints * dispatcherConfig.shape.WEBHOOK_ENDPOINT_CONCURRENCY.parse(process.env.WEBHOOK_ENDPOINT_CONCURRENCY), dispatcherConfig.shape.WEBHOOK_CONCURRENCY.parse(process.env.WEBHOOK_CONCURRENCY));
@@ -97,7 +96,7 @@ async function main(): Promise<void> {
     const databases = [stack.env.PAYMENT_DATABASE_NAME, stack.env.DISPATCHER_DATABASE_NAME, stack.env.ORDER_DATABASE_NAME];
     // Each app's CPU is the sum over its instances.
     const pids = Object.fromEntries(APPS.map((app) => [app, [stack.apps[app].pid as number, ...extra.filter((e) => e.app === app).map((e) => e.process.pid as number)]])) as Record<AppName, number[]>;
-    const cpuNow = () => Object.fromEntries(APPS.map((app) => [app, pids[app].reduce((sum, pid) => sum + cpuMs(pid), 0)])) as Record<AppName, number>;
+    const cpuNow = () => Object.fromEntries(APPS.map((app) => [app, sum(pids[app].map((pid) => cpuMs(pid)))])) as Record<AppName, number>;
     // The apps, and the rest of the machine's work: the broker, every Postgres process, this load generator.
     const cpuReading = () => ({ apps: cpuNow(), kafka: cpuMsByPid('kafka.Kafka'), postgres: cpuMsByPid('postgres: '), bench: process.cpuUsage() });
     /** CPU ms each process spent since `before`. */
@@ -233,7 +232,7 @@ async function main(): Promise<void> {
         seconds: settings.rampStepSeconds,
         fire: (_i, scheduledAt) => placeOrder(scheduledAt),
         onSecond: () => {
-          if (++second === 1) void sampleBacklog(probes).then((b) => (backlogEarly = total(b) + inFlight));
+          if (++second === 1) void sampleBacklog(probes).then((b) => (backlogEarly = sum(Object.values(b)) + inFlight));
         },
       });
       const elapsed = (Date.now() - started) / 1000;
@@ -244,7 +243,7 @@ async function main(): Promise<void> {
         acceptedRate: (expected.size - acceptedBefore) / settings.rampStepSeconds,
         settledRate: (settledAfter - settledBefore) / elapsed,
         backlogEarly,
-        backlogEnd: total(backlog) + inFlight,
+        backlogEnd: sum(Object.values(backlog)) + inFlight,
       };
       const ok = sustained(step) && run.accepted === run.scheduled;
       say(

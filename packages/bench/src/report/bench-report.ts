@@ -4,14 +4,12 @@ import type { RampStep } from '../load/ramp';
 import type { Backlog } from '../measure/backlog';
 import { HOPS, type HopReport } from '../measure/hops';
 import type { BenchSettings } from '../settings';
-import type { Summary } from '../stats/summary';
+import { sum, type Summary } from '../stats/summary';
 import { latencyCells, LATENCY_HEADERS, table } from './table';
 
 // A paid order has two events (payment.created, payment.succeeded) and one webhook: order-service takes payment.succeeded only.
 const EVENTS_PER_ORDER = 2;
 const WEBHOOKS_PER_ORDER = 1;
-
-const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 export interface RampStepResult extends RampStep, HopReport {
   sustained: boolean;

@@ -1,4 +1,4 @@
-import { percentile, ratePerSecond, summarize } from './summary';
+import { percentile, ratePerSecond, sum, summarize } from './summary';
 
 describe('percentile', () => {
   const hundred = Array.from({ length: 100 }, (_, i) => i + 1);
@@ -13,6 +13,14 @@ describe('percentile', () => {
 
   it('is NaN for no values', () => {
     expect(percentile([], 50)).toBeNaN();
+  });
+});
+
+describe('sum', () => {
+  it('adds any iterable of numbers, and is 0 for none', () => {
+    expect(sum([1.5, 2, -0.5])).toBe(3);
+    expect(sum(new Set([4, 5]).values())).toBe(9);
+    expect(sum([])).toBe(0);
   });
 });
 

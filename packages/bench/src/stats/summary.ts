@@ -15,9 +15,15 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(Math.max(rank, 1), sorted.length) - 1];
 }
 
+export function sum(values: Iterable<number>): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
+}
+
 export function summarize(values: readonly number[]): Summary {
   const sorted = [...values].sort((a, b) => a - b);
-  const mean = sorted.reduce((sum, v) => sum + v, 0) / (sorted.length || 1);
+  const mean = sum(sorted) / (sorted.length || 1);
   return {
     count: sorted.length,
     mean: sorted.length ? mean : NaN,
