@@ -114,7 +114,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async claimAndSend(): Promise<number> {
     const cap = this.config.WEBHOOK_ENDPOINT_CONCURRENCY;
-    // Held at most: twice the concurrency, half in flight and half queued.
+    // Held at most: twice the concurrency, queued, in flight or being recorded.
     const queuedCount = total([...this.queued.values()].map((queue) => queue.length));
     const room = 2 * this.config.WEBHOOK_CONCURRENCY - this.sends.size - queuedCount;
     if (room <= 0) {
