@@ -1,8 +1,9 @@
-import { statement, type Sql } from '@payhook/platform';
+import { batchStatement, statement, type Sql } from '@payhook/platform';
 
 /** The append-only event store: every statement on `events`. (stream_id, version) is unique: optimistic concurrency. */
 
 export interface EventRow {
+  stream_id: string;
   event_id: string;
   type: string;
   version: number;
@@ -22,7 +23,9 @@ export interface NewEvent {
   traceparent?: string;
 }
 
-const LOAD = statement('events.load', "SELECT event_id, type, version, data, created_at, metadata->>'traceparent' AS traceparent FROM events WHERE stream_id = $1 ORDER BY version");
+const COLUMNS = "stream_id, event_id, type, version, data, created_at, metadata->>'traceparent' AS traceparent";
+const LOAD = statement('events.load', `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 ORDER BY version`);
+const LOAD_MANY = batchStatement('events.load-many', `SELECT ${COLUMNS} FROM events WHERE stream_id = ANY($1) ORDER BY stream_id, version`);
 const APPEND = statement(
   'events.append',
   `INSERT INTO events (stream_id, version, event_id, type, data, created_at, metadata)
@@ -36,6 +39,11 @@ const STREAMS_OF_ORDER = statement(
 
 export function loadStream(sql: Sql, streamId: string): Promise<EventRow[]> {
   return sql.rows<EventRow>(LOAD, [streamId]);
+}
+
+/** The events of several streams in one round trip, each stream's in version order. */
+export function loadStreams(sql: Sql, streamIds: string[]): Promise<EventRow[]> {
+  return sql.rows<EventRow>(LOAD_MANY, [streamIds]);
 }
 
 /** One statement for all of them; fails with 23505 if another writer took one of these versions first. */
