@@ -1,6 +1,6 @@
 import type { PaymentSnapshot } from '@payhook/contracts';
 import { ApiError, type Sql } from '@payhook/platform';
-import { applyPaymentChange, lockOrdersForPayment, noteOnOrder, type OrderPaymentRow, type PaymentChange } from '../store/orders';
+import { lockOrdersForPayment, writePaymentChanges, type HistoryEntry, type OrderPaymentRow, type PaymentChange } from '../store/orders';
 import { applyPayment, checkPaymentBelongs, type OrderStatus } from './domain/order-state';
 
 export type ApplicationResult =
@@ -62,19 +62,6 @@ function decidePayment(order: OrderPaymentRow | undefined, payment: PaymentSnaps
   return { result: 'applied', change, statusChanged: applied.status !== order.status };
 }
 
-async function writeDecision(tx: Sql, payment: PaymentSnapshot, decision: PaymentDecision, source: PaymentSource): Promise<ApplicationResult> {
-  switch (decision.result) {
-    case 'mismatch':
-      await noteOnOrder(tx, payment.orderId, { cause: 'payment_mismatch', detail: decision.reason, eventId: source.eventId, webhookId: source.webhookId, paymentVersion: payment.version });
-      return { result: 'mismatch', reason: decision.reason };
-    case 'stale':
-      return { result: 'stale' };
-    case 'applied':
-      await applyPaymentChange(tx, payment.orderId, decision.change, decision.statusChanged, source);
-      return { result: 'applied', status: decision.change.status };
-  }
-}
-
 /**
  * Applies payments to their orders inside the caller's transaction: the one path by which
  * webhooks and reconciliation alike change an order's payment state. The orders are locked
@@ -96,15 +83,33 @@ export async function applyPayments(
   });
   const ready = items.filter((_, i) => refusals[i] === undefined);
   const admitted = admit ? await admit(ready) : new Set(ready);
-  return Promise.all(
-    items.map((item, i): PaymentOutcome | Promise<ApplicationResult> => {
-      if (refusals[i]) return refusals[i];
-      if (!admitted.has(item)) return { result: 'duplicate' };
-      const order = orders.get(item.payment.orderId);
-      const decision = decidePayment(order, item.payment);
-      if (decision.result === 'retry_later') return decision;
-      if (decision.result === 'applied') Object.assign(order as OrderPaymentRow, { status: decision.change.status, payment_version: decision.change.paymentVersion });
-      return writeDecision(tx, item.payment, decision, item.source);
-    }),
-  );
+  const changes = new Map<string, PaymentChange>();
+  const history: HistoryEntry[] = [];
+  const outcomes = items.map((item, i): PaymentOutcome => {
+    if (refusals[i]) return refusals[i];
+    if (!admitted.has(item)) return { result: 'duplicate' };
+    const { payment, source } = item;
+    const order = orders.get(payment.orderId) as OrderPaymentRow;
+    const decision = decidePayment(order, payment);
+    const entry = { orderId: payment.orderId, eventId: source.eventId, webhookId: source.webhookId, paymentVersion: payment.version };
+    switch (decision.result) {
+      case 'retry_later':
+        return decision;
+      case 'stale':
+        return { result: 'stale' };
+      case 'mismatch':
+        history.push({ ...entry, status: order.status, cause: 'payment_mismatch', detail: decision.reason });
+        return { result: 'mismatch', reason: decision.reason };
+      case 'applied':
+        // The next payment of this order in the list is decided against this one's state.
+        Object.assign(order, { status: decision.change.status, payment_version: decision.change.paymentVersion });
+        changes.set(payment.orderId, decision.change);
+        if (decision.statusChanged) {
+          history.push({ ...entry, status: decision.change.status, cause: source.cause, detail: source.detail, paymentVersion: decision.change.paymentVersion });
+        }
+        return { result: 'applied', status: decision.change.status };
+    }
+  });
+  await writePaymentChanges(tx, changes, history);
+  return outcomes;
 }

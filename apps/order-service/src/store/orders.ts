@@ -82,15 +82,17 @@ const NOTE = statement(
   `INSERT INTO order_history (order_id, status, cause, detail, event_id, webhook_id, payment_version)
    SELECT id, status, $2, $3, $4, $5, $6 FROM orders WHERE id = $1`,
 );
-/** The new payment state; a history row only when the status moves ($10). */
-const APPLY_PAYMENT = statement(
-  'orders.apply-payment',
+/** Orders' new payment states and the history rows they come with ($6–$12), in one statement for a batch. */
+const WRITE_PAYMENT_CHANGES = batchStatement(
+  'orders.write-payment-changes',
   `WITH changed AS (
-     UPDATE orders SET status = $2, payment_version = $3, failure_code = $4, amount_refunded = $5, updated_at = now()
-     WHERE id = $1 RETURNING id, status
+     UPDATE orders o SET status = c.status, payment_version = c.payment_version, failure_code = c.failure_code,
+       amount_refunded = c.amount_refunded, updated_at = now()
+     FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::int[]) AS c (id, status, payment_version, failure_code, amount_refunded)
+     WHERE o.id = c.id
    )
    INSERT INTO order_history (order_id, status, cause, detail, event_id, webhook_id, payment_version)
-   SELECT id, status, $6, $7, $8, $9, $3 FROM changed WHERE $10::boolean`,
+   SELECT * FROM unnest($6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::int[])`,
 );
 const RECORD_PAYMENT_IDS = batchStatement(
   'orders.record-payment-ids',
@@ -153,19 +155,32 @@ export interface PaymentChange {
   amountRefunded: number;
 }
 
-/** Writes a newer payment state to a locked order; `statusChanged` adds the history row. */
-export async function applyPaymentChange(tx: Sql, orderId: string, change: PaymentChange, statusChanged: boolean, source: ChangeSource): Promise<void> {
-  await tx.count(APPLY_PAYMENT, [
-    orderId,
-    change.status,
-    change.paymentVersion,
-    change.failureCode,
-    change.amountRefunded,
-    source.cause,
-    source.detail ?? null,
-    source.eventId ?? null,
-    source.webhookId ?? null,
-    statusChanged,
+/** A history row a batch of payment changes writes: the status the order has after it, and why. */
+export interface HistoryEntry extends ChangeSource {
+  orderId: string;
+  status: OrderStatus;
+}
+
+/**
+ * Writes newer payment states to locked orders (at most one per order: its latest) and the
+ * history rows that explain them, in list order, in one statement.
+ */
+export async function writePaymentChanges(tx: Sql, changes: Map<string, PaymentChange>, history: HistoryEntry[]): Promise<void> {
+  if (changes.size === 0 && history.length === 0) return;
+  const orders = [...changes];
+  await tx.count(WRITE_PAYMENT_CHANGES, [
+    orders.map(([id]) => id),
+    orders.map(([, c]) => c.status),
+    orders.map(([, c]) => c.paymentVersion),
+    orders.map(([, c]) => c.failureCode),
+    orders.map(([, c]) => c.amountRefunded),
+    history.map((h) => h.orderId),
+    history.map((h) => h.status),
+    history.map((h) => h.cause),
+    history.map((h) => h.detail ?? null),
+    history.map((h) => h.eventId ?? null),
+    history.map((h) => h.webhookId ?? null),
+    history.map((h) => h.paymentVersion ?? null),
   ]);
 }
 
