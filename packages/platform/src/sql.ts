@@ -128,6 +128,11 @@ export class Database implements Sql {
       // every execution of every statement (plan_cache_mode=force_custom_plan) cost
       // Postgres 1.5 ms of CPU per order in the bench (docs/benchmarks.md).
       maxLifetimeSeconds: 600,
+      // A connection idle for a minute closes (pg's default is 10 s). A new one costs
+      // Postgres a backend start and a cold plan and catalog cache: in the bench, pools
+      // emptied by a 10 s pause reopened 14 connections in the first second of load and
+      // its latency tail came from there.
+      idleTimeoutMillis: 60_000,
     });
     // An idle client's error (a restarted server) must not crash the process; the pool replaces it.
     this.pool.on('error', () => undefined);
