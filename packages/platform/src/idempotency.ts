@@ -6,7 +6,7 @@ import { ApiError } from './errors';
 import { retryOnConflict } from './conflict-retry';
 import { SPACING_MS } from './spacing';
 import { GroupCommit } from './group-commit';
-import { Database, statement, type Sql } from './sql';
+import { batchStatement, Database, statement, type Sql } from './sql';
 
 /** The request's Idempotency-Key header (undefined without one), for every mutating route. */
 export const IdempotencyKey = createParamDecorator((_data: unknown, context: ExecutionContext): string | undefined => {
@@ -35,11 +35,14 @@ export interface StoredResponse<T> {
   replayed: boolean;
 }
 
-const INSERT_KEY = statement(
+/** Takes the keys not taken yet, locking them in key order (so two groups never deadlock); returns those it took. */
+const INSERT_KEYS = statement(
   'idempotency.insert',
-  'INSERT INTO idempotency_keys (key, request_hash) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key',
+  `INSERT INTO idempotency_keys (key, request_hash)
+   SELECT * FROM unnest($1::text[], $2::text[]) AS k (key, request_hash) ORDER BY key
+   ON CONFLICT (key) DO NOTHING RETURNING key`,
 );
-const READ_KEY = statement('idempotency.read', 'SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE key = $1');
+const READ_KEYS = batchStatement('idempotency.read', 'SELECT key, request_hash, response_status, response_body FROM idempotency_keys WHERE key = ANY($1)');
 /** Claims a new key, or one abandoned by a crash ($3 seconds without an answer). */
 const CLAIM_KEY = statement(
   'idempotency.claim',
@@ -50,9 +53,14 @@ const CLAIM_KEY = statement(
    RETURNING key`,
 );
 const RELEASE_KEY = statement('idempotency.release', 'DELETE FROM idempotency_keys WHERE key = $1 AND response_status IS NULL');
-const STORE_ANSWER = statement('idempotency.store', 'UPDATE idempotency_keys SET response_status = $2, response_body = $3 WHERE key = $1');
+const STORE_ANSWERS = batchStatement(
+  'idempotency.store',
+  `UPDATE idempotency_keys k SET response_status = a.status, response_body = a.body
+   FROM unnest($1::text[], $2::int[], $3::jsonb[]) AS a (key, status, body) WHERE k.key = a.key`,
+);
 
 interface KeyRow {
+  key: string;
   request_hash: string;
   response_status: number | null;
   response_body: unknown;
@@ -87,13 +95,14 @@ const MAX_GROUP = 100;
  *
  * A hot route may ask for its requests to be grouped: those that arrive while a grouped
  * transaction commits share the next one (GroupCommit), their keys taken in key order so
- * two groups never deadlock, a second request with a key already in the group run after
- * the first, and one that fails on its own answered alone while the rest commit.
+ * two groups never deadlock, all of them in one statement and their answers stored in
+ * another; a second request with a key already in the group replays the first's answer,
+ * and one that fails on its own is answered alone while the rest commit.
  */
 @Injectable()
 export class IdempotencyKeys {
   private readonly group = new GroupCommit<KeyedWork<unknown>, StoredResponse<unknown>>(
-    (requests) => this.database.transaction((tx) => runTogether(requests, (request) => this.runIn(tx, request))),
+    (requests) => this.database.transaction((tx) => this.runAll(tx, requests)),
     // Up to 20 ms more under load for an answer, for far fewer transactions.
     { maxBatch: MAX_GROUP, spacingMs: SPACING_MS.offPath },
   );
@@ -108,22 +117,45 @@ export class IdempotencyKeys {
   ): Promise<StoredResponse<T>> {
     const keyed: KeyedWork<T> = { key, hash: key === undefined ? undefined : this.checkedHash(key, request), work };
     if (options.grouped) return retryOnConflict(() => this.group.add(keyed) as Promise<StoredResponse<T>>);
-    return retryOnConflict(() => this.database.transaction((tx) => this.runIn(tx, keyed)));
+    return retryOnConflict(async () => (await this.database.transaction((tx) => this.runAll(tx, [keyed])))[0] as StoredResponse<T>);
   }
 
-  private async runIn<T>(tx: Sql, { key, hash, work }: KeyedWork<T>): Promise<StoredResponse<T>> {
-    if (key === undefined) return { ...(await work(tx)), replayed: false };
-    const inserted = await tx.row(INSERT_KEY, [key, hash]);
-    if (!inserted) {
-      const previous = (await tx.row<KeyRow>(READ_KEY, [key])) as KeyRow;
-      if (previous.request_hash !== hash) {
-        throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');
-      }
-      return { status: previous.response_status as number, body: previous.response_body as T, replayed: true };
-    }
-    const result = await work(tx);
-    await this.store(tx, key, result);
-    return { ...result, replayed: false };
+  /**
+   * Requests' work in one transaction: their keys are taken in one statement and their
+   * answers stored in one. A key answered before replays that answer (422 for another
+   * body); a key twice in the group runs once, and its later copies replay the first's
+   * answer. Every request is let finish before the first failure is thrown, so none sends
+   * a statement after the transaction has ended.
+   */
+  private async runAll(tx: Sql, requests: Array<KeyedWork<unknown>>): Promise<Array<StoredResponse<unknown>>> {
+    const hashOf = new Map<string, string>();
+    for (const { key, hash } of requests) if (key !== undefined && !hashOf.has(key)) hashOf.set(key, hash as string);
+    const keys = [...hashOf.keys()];
+    const taken = new Set<string>();
+    if (keys.length > 0) for (const row of await tx.rows<{ key: string }>(INSERT_KEYS, [keys, keys.map((key) => hashOf.get(key))])) taken.add(row.key);
+    const earlier = keys.length > taken.size ? await tx.rows<KeyRow>(READ_KEYS, [keys.filter((key) => !taken.has(key))]) : [];
+    const answered = new Map(earlier.map((row) => [row.key, row]));
+    const firsts = new Map<string, Promise<{ status: number; body: unknown }>>();
+    const settled = await Promise.allSettled(
+      requests.map(async ({ key, hash, work }): Promise<StoredResponse<unknown>> => {
+        if (key === undefined) return { ...(await work(tx)), replayed: false };
+        const previous = answered.get(key);
+        const first = firsts.get(key);
+        if (previous === undefined && first === undefined) {
+          const run = work(tx);
+          firsts.set(key, run);
+          return { ...(await run), replayed: false };
+        }
+        const answer = previous ? { status: previous.response_status as number, body: previous.response_body, hash: previous.request_hash } : { ...(await first!), hash: hashOf.get(key) };
+        if (answer.hash !== hash) throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');
+        return { status: answer.status, body: answer.body, replayed: true };
+      }),
+    );
+    const failed = settled.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+    const firstAnswers = await Promise.all([...firsts].map(async ([key, run]) => ({ key, ...(await run) })));
+    await storeAnswers(tx, firstAnswers);
+    return settled.map((outcome) => (outcome as PromiseFulfilledResult<StoredResponse<unknown>>).value);
   }
 
   /**
@@ -166,7 +198,7 @@ export class IdempotencyKeys {
     const hash = this.checkedHash(key, request);
     const claimed = await this.database.row(CLAIM_KEY, [key, hash, ABANDONED_AFTER_SECONDS]);
     if (!claimed) {
-      const previous = await this.database.row<KeyRow>(READ_KEY, [key]);
+      const previous = await this.database.row<KeyRow>(READ_KEYS, [[key]]);
       if (previous && previous.request_hash !== hash) {
         throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');
       }
@@ -184,7 +216,7 @@ export class IdempotencyKeys {
       await this.database.count(RELEASE_KEY, [key]);
       throw error;
     }
-    await this.store(this.database, key, { status, body });
+    await storeAnswers(this.database, [{ key, status, body }]);
     response.status(status);
     return body;
   }
@@ -195,38 +227,13 @@ export class IdempotencyKeys {
     }
     return requestHash(request);
   }
-
-  private async store(sql: Sql, key: string, result: { status: number; body: unknown }): Promise<void> {
-    await sql.count(STORE_ANSWER, [key, result.status, result.body === undefined ? null : JSON.stringify(result.body)]);
-  }
 }
 
-/**
- * Runs each request's work in the one transaction, all issued together, in key order (the
- * order their key rows are locked in); a request whose key an earlier one in the group has
- * waits for it, then replays its answer. Every request is let finish before the first
- * failure is thrown, so none sends a statement after the transaction has ended.
- */
-async function runTogether<W extends { key?: string }, R>(requests: W[], runOne: (request: W) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(requests.length);
-  const lastOfKey = new Map<string, Promise<unknown>>();
-  const inKeyOrder = requests.map((request, index) => ({ request, index })).sort((a, b) => compareKeys(a.request.key, b.request.key));
-  const settled = await Promise.allSettled(
-    inKeyOrder.map(({ request, index }) => {
-      const before = request.key === undefined ? undefined : lastOfKey.get(request.key);
-      const run = (before ? before.then(() => runOne(request)) : runOne(request)).then((result) => void (results[index] = result));
-      if (request.key !== undefined) lastOfKey.set(request.key, run.catch(() => undefined));
-      return run;
-    }),
-  );
-  const failed = settled.find((outcome) => outcome.status === 'rejected');
-  if (failed) throw failed.reason;
-  return results;
-}
-
-function compareKeys(a: string | undefined, b: string | undefined): number {
-  if (a === b) return 0;
-  if (a === undefined) return -1;
-  if (b === undefined) return 1;
-  return a < b ? -1 : 1;
+async function storeAnswers(sql: Sql, answers: Array<{ key: string; status: number; body: unknown }>): Promise<void> {
+  if (answers.length === 0) return;
+  await sql.count(STORE_ANSWERS, [
+    answers.map((a) => a.key),
+    answers.map((a) => a.status),
+    answers.map((a) => (a.body === undefined ? null : JSON.stringify(a.body))),
+  ]);
 }
