@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { parsePaymentEvent, type PaymentEvent } from '@payhook/contracts';
 import { createKafka, MessageConsumer } from '@payhook/messaging';
-import { loadConfig } from '@payhook/platform';
+import { loadConfig, requestHash } from '@payhook/platform';
 import { AppProcess, repoRoot, testDatabaseName, testTopic, waitFor } from '@payhook/testkit';
 import { createApp } from '../src/app';
 import { configSchema } from '../src/config';
+import { createPaymentSchema } from '../src/payments/payment-requests';
 
 // payment-service on real Postgres and Kafka, in process (and, for the crash, as a process).
 const API_KEY = 'sk_test_integration_key_0123456789';
@@ -146,6 +147,19 @@ describe('Idempotency-Key', () => {
     await api('POST', '/v1/payments', request, { 'idempotency-key': `k2-${request.orderId}` });
     const other = await api('POST', '/v1/payments', { ...request, amount: 1 }, { 'idempotency-key': `k2-${request.orderId}` });
     expect([other.status, other.body.error.code]).toEqual([422, 'idempotency_key_reused']);
+  });
+
+  it('answers 409 for a key whose first request has no answer yet, and creates nothing', async () => {
+    const request = payment();
+    const { DataSource } = await import('typeorm');
+    // The key as a request still running (or one that died) leaves it: taken, unanswered.
+    await app.get(DataSource).query('INSERT INTO idempotency_keys (key, request_hash) VALUES ($1, $2)', [
+      `k5-${request.orderId}`,
+      requestHash(createPaymentSchema.parse(request)),
+    ]);
+    const answer = await api('POST', '/v1/payments', request, { 'idempotency-key': `k5-${request.orderId}` });
+    expect([answer.status, answer.body.error.code]).toEqual([409, 'idempotency_key_in_use']);
+    expect((await api('GET', `/v1/payments?orderId=${request.orderId}`)).body.data).toHaveLength(0);
   });
 
   it('lets exactly one of many concurrent duplicates create the payment', async () => {

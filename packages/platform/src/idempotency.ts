@@ -123,8 +123,8 @@ export class IdempotencyKeys {
   /**
    * Requests' work in one transaction: their keys are taken in one statement and their
    * answers stored in one. A key answered before replays that answer (422 for another
-   * body); a key twice in the group runs once, and its later copies replay the first's
-   * answer. Every request is let finish before the first failure is thrown, so none sends
+   * body, 409 while it has no answer yet); a key twice in the group runs once, and its
+   * later copies replay the first's answer. Every request is let finish before the first failure is thrown, so none sends
    * a statement after the transaction has ended.
    */
   private async runAll(tx: Sql, requests: Array<KeyedWork<unknown>>): Promise<Array<StoredResponse<unknown>>> {
@@ -139,16 +139,16 @@ export class IdempotencyKeys {
     const settled = await Promise.allSettled(
       requests.map(async ({ key, hash, work }): Promise<StoredResponse<unknown>> => {
         if (key === undefined) return { ...(await work(tx)), replayed: false };
-        const previous = answered.get(key);
+        if (!taken.has(key)) return { ...earlierAnswer(answered.get(key), hash as string), replayed: true };
         const first = firsts.get(key);
-        if (previous === undefined && first === undefined) {
+        if (first === undefined) {
           const run = work(tx);
           firsts.set(key, run);
           return { ...(await run), replayed: false };
         }
-        const answer = previous ? { status: previous.response_status as number, body: previous.response_body, hash: previous.request_hash } : { ...(await first!), hash: hashOf.get(key) };
-        if (answer.hash !== hash) throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');
-        return { status: answer.status, body: answer.body, replayed: true };
+        const answer = await first;
+        if (hashOf.get(key) !== hash) throw keyReused();
+        return { ...answer, replayed: true };
       }),
     );
     const failed = settled.find((outcome) => outcome.status === 'rejected');
@@ -198,16 +198,10 @@ export class IdempotencyKeys {
     const hash = this.checkedHash(key, request);
     const claimed = await this.database.row(CLAIM_KEY, [key, hash, ABANDONED_AFTER_SECONDS]);
     if (!claimed) {
-      const previous = await this.database.row<KeyRow>(READ_KEYS, [[key]]);
-      if (previous && previous.request_hash !== hash) {
-        throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');
-      }
-      if (!previous || previous.response_status === null) {
-        throw new ApiError(409, 'idempotency_key_in_use', 'A request with this Idempotency-Key is still in progress; try again shortly.');
-      }
-      response.status(previous.response_status);
+      const previous = earlierAnswer(await this.database.row<KeyRow>(READ_KEYS, [[key]]), hash);
+      response.status(previous.status);
       response.header('Idempotent-Replayed', 'true');
-      return previous.response_body as T;
+      return previous.body as T;
     }
     let body: T;
     try {
@@ -227,6 +221,20 @@ export class IdempotencyKeys {
     }
     return requestHash(request);
   }
+}
+
+const keyReused = () => new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');
+
+/**
+ * The answer a key already taken gives a request with `hash`: 422 for another body, 409 while
+ * the key has no answer yet (its request still running, or the row gone since it was seen).
+ */
+function earlierAnswer(previous: KeyRow | undefined, hash: string): { status: number; body: unknown } {
+  if (previous && previous.request_hash !== hash) throw keyReused();
+  if (!previous || previous.response_status === null) {
+    throw new ApiError(409, 'idempotency_key_in_use', 'A request with this Idempotency-Key is still in progress; try again shortly.');
+  }
+  return { status: previous.response_status, body: previous.response_body };
 }
 
 async function storeAnswers(sql: Sql, answers: Array<{ key: string; status: number; body: unknown }>): Promise<void> {
