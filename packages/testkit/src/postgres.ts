@@ -5,6 +5,9 @@ export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres
 /** Runs `fn` with a short-lived connection to a database (the server's maintenance one by default). */
 export async function withAdminClient<T>(serverUrl: string, fn: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: serverUrl, connectionTimeoutMillis: 5000 });
+  // A query's failure reaches the caller through its promise; without a listener, the same
+  // error on an idle connection (a database dropped WITH (FORCE) meanwhile) ends the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     return await fn(client);
