@@ -86,7 +86,10 @@ start() {
   log "starting broker on 127.0.0.1:$port (controller $controller_port), logs in $logs"
   # setsid: the broker outlives the test runner or terminal that started it. 9>&-: it must
   # not inherit the start lock, or a second start would wait on it for as long as the broker runs.
-  setsid nohup java -Xms256m -Xmx768m -XX:+UseG1GC -Djava.awt.headless=true \
+  # TieredStopAtLevel=1: the quick JIT only. On 2 cores the optimising JIT took minutes of CPU
+  # from everything else after each start (the bench's first run after a start paid twice the
+  # broker CPU per order of a warm one, and its latencies doubled); docs/benchmarks.md has the figures.
+  setsid nohup java -Xms256m -Xmx768m -XX:+UseG1GC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true \
     "${log_config[@]}" \
     -cp "$libs/*" kafka.Kafka "$home/config/server.properties" \
     >"$logs/stdout.log" 2>&1 </dev/null 9>&- &
