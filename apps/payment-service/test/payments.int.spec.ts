@@ -4,6 +4,7 @@ import { parsePaymentEvent, type PaymentEvent } from '@payhook/contracts';
 import { createKafka, MessageConsumer } from '@payhook/messaging';
 import { loadConfig, requestHash } from '@payhook/platform';
 import { AppProcess, repoRoot, testDatabaseName, testTopic, waitFor } from '@payhook/testkit';
+import { DataSource } from 'typeorm';
 import { createApp } from '../src/app';
 import { configSchema } from '../src/config';
 import { createPaymentSchema } from '../src/payments/payment-requests';
@@ -53,7 +54,6 @@ async function settled(id: string, status: string) {
 }
 
 async function eventCount(): Promise<number> {
-  const { DataSource } = await import('typeorm');
   return app.get(DataSource).query('SELECT count(*)::int AS n FROM events').then((r: Array<{ n: number }>) => r[0].n);
 }
 
@@ -151,7 +151,6 @@ describe('Idempotency-Key', () => {
 
   it('answers 409 for a key whose first request has no answer yet, and creates nothing', async () => {
     const request = payment();
-    const { DataSource } = await import('typeorm');
     // The key as a request still running (or one that died) leaves it: taken, unanswered.
     await app.get(DataSource).query('INSERT INTO idempotency_keys (key, request_hash) VALUES ($1, $2)', [
       `k5-${request.orderId}`,
