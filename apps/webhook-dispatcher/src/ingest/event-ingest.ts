@@ -75,10 +75,13 @@ export class EventIngest implements OnApplicationBootstrap, OnModuleDestroy {
     });
   }
 
+  /**
+   * The events and the endpoints of their types are asked for together (one round trip, on
+   * the way from a payment's commit to its webhook); deliveries are made for the fresh events only.
+   */
   private async record(tx: Sql, events: NewEvent[]): Promise<void> {
-    const fresh = await recordEvents(tx, events);
+    const [fresh, endpoints] = await Promise.all([recordEvents(tx, events), subscribedEndpoints(tx, [...new Set(events.map((event) => event.type))])]);
     if (fresh.length === 0) return;
-    const endpoints = await subscribedEndpoints(tx, [...new Set(fresh.map((event) => event.type))]);
     await createDeliveries(
       tx,
       fresh.flatMap((event) =>
