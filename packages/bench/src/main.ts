@@ -27,7 +27,7 @@ import { Probes } from './measure/probes';
 import { committedTransactions } from './measure/commits';
 import { cpuMs, cpuMsBetween, cpuMsByPid } from './measure/cpu';
 import { followEvents, hopReport } from './measure/hops';
-import { formatReport, isValid, type BenchResult, type RampStepResult } from './report/bench-report';
+import { formatReport, isValid, LOAD_GENERATOR, type BenchResult, type RampStepResult } from './report/bench-report';
 import { benchSettings } from './settings';
 import { sum, summarize } from './stats/summary';
 
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
         ...Object.fromEntries(APPS.map((app) => [app, apps[app] - before.apps[app]])),
         'Kafka broker': cpuMsBetween(before.kafka, cpuMsByPid('kafka.Kafka')),
         'Postgres (all processes)': cpuMsBetween(before.postgres, cpuMsByPid('postgres: ')),
-        'load generator (bench)': (bench.user + bench.system) / 1000,
+        [LOAD_GENERATOR]: (bench.user + bench.system) / 1000,
       };
     };
     const instanceCounts = () =>

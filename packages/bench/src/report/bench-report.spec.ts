@@ -1,7 +1,7 @@
 import type { Ledger } from '@payhook/testkit';
 import { benchSettings } from '../settings';
 import { summarize } from '../stats/summary';
-import { formatReport, isValid, stageRatios, type BenchResult } from './bench-report';
+import { formatReport, isValid, LOAD_GENERATOR, stageRatios, type BenchResult } from './bench-report';
 
 const latency = summarize([10, 20, 30]);
 const hops = {
@@ -41,7 +41,7 @@ function result(overrides: Partial<BenchResult> = {}): BenchResult {
       highestSustainedRate: 25,
     },
     dispatcherOnly: { events: 100, endpoints: 4, webhooks: 400, deliveryRowsPerSecond: 4_000, webhooksPerSecond: 1_000, cpuMsPerWebhook: { 'webhook-dispatcher': 0.12, 'Postgres (all processes)': 0.2 } },
-    efficiency: { cpuMsPerOrder: { 'payment-service': 2, 'Kafka broker': 1 }, idleCpuPercent: { 'payment-service': 0.5 }, commitsPerOrder: 4 },
+    efficiency: { cpuMsPerOrder: { 'payment-service': 2, 'Kafka broker': 1, [LOAD_GENERATOR]: 0.5 }, idleCpuPercent: { 'payment-service': 0.5 }, commitsPerOrder: 4 },
     refusals: {},
     ledger: cleanLedger,
     valid: true,
@@ -80,7 +80,8 @@ describe('formatReport', () => {
     expect(report).toMatch(/^50\s+2\s+50\s+40\s+10\s+200\s+NO/m);
     expect(report).toMatch(/HTTP: webhook POSTs\s+400\s+50\s+0\.13\s+25\s+0\.06/);
     expect(report).toMatch(/100 events × 4 instant endpoints\s+400\s+4,000\s+1,000\s+2,000\s+0\.50/);
-    expect(report).toMatch(/ALL OF THE ABOVE\s+3\s/);
+    expect(report).toMatch(/ALL OF THE ABOVE\s+3\.50\s/);
+    expect(report).toMatch(/PAYHOOK \(all but the load generator\)\s+3\s/);
     // The dispatcher-only phase's CPU, in µs per webhook, with its total.
     expect(report).toMatch(/^webhook-dispatcher\s+120$/m);
     expect(report).toMatch(/^ALL OF THE ABOVE\s+320$/m);
