@@ -124,8 +124,8 @@ export class IdempotencyKeys {
    * Requests' work in one transaction: their keys are taken in one statement and their
    * answers stored in one. A key answered before replays that answer (422 for another
    * body, 409 while it has no answer yet); a key twice in the group runs once, and its
-   * later copies replay the first's answer. Every request is let finish before the first failure is thrown, so none sends
-   * a statement after the transaction has ended.
+   * later copies replay the first's answer. Every request is let finish before the first
+   * failure is thrown, so none sends a statement after the transaction has ended.
    */
   private async runAll(tx: Sql, requests: Array<KeyedWork<unknown>>): Promise<Array<StoredResponse<unknown>>> {
     const hashOf = new Map<string, string>();
