@@ -54,6 +54,46 @@ it('reports a transaction\'s first failure from the statements sent after it, no
   expect(after.reason).toBe(conflict.reason);
 });
 
+it('commits with the last statements when asked (one round trip), and refuses a statement after that', async () => {
+  const counted = await database.transaction((tx) => {
+    const inserted = Promise.all([tx.count(INSERT, [1, 'one']), tx.count(INSERT, [2, 'two'])]);
+    tx.commit();
+    return inserted;
+  });
+  expect(counted).toEqual([1, 1]);
+  expect(await database.rows(ALL)).toEqual([
+    { id: 1, label: 'one' },
+    { id: 2, label: 'two' },
+  ]);
+  await expect(
+    database.transaction(async (tx) => {
+      const inserted = tx.count(INSERT, [3, 'three']);
+      tx.commit();
+      await inserted;
+      await tx.rows(ALL);
+    }),
+  ).rejects.toThrow('issued after its transaction ended');
+  // Committed with its last statement: what followed cannot undo it.
+  expect(await database.rows(ALL)).toHaveLength(3);
+});
+
+it('rolls back when a statement sent with the commit fails, and the connection stays usable', async () => {
+  await expect(
+    database.transaction((tx) => {
+      const inserted = Promise.all([tx.count(INSERT, [1, 'one']), tx.count(INSERT, [1, 'again'])]);
+      tx.commit();
+      return inserted;
+    }),
+  ).rejects.toMatchObject({ code: '23505', statement: 'sql-spec.insert' });
+  expect(await database.rows(ALL)).toEqual([]);
+  await database.transaction((tx) => {
+    const inserted = tx.count(INSERT, [4, 'four']);
+    tx.commit();
+    return inserted;
+  });
+  expect(await database.rows(ALL)).toEqual([{ id: 4, label: 'four' }]);
+});
+
 it('runs a transaction on one connection, where its statements stay prepared', async () => {
   const pids = await database.transaction(async (tx) => {
     await tx.rows(ALL);

@@ -48,6 +48,19 @@ export interface Sql {
   count(statement: Statement, values?: readonly unknown[]): Promise<number>;
 }
 
+/** A transaction's handle: its statements, and its COMMIT sent along with the last of them. */
+export interface Transaction extends Sql {
+  /**
+   * Sends COMMIT now, pipelined behind the statements already issued, so the transaction's
+   * last statements and its commit share one round trip instead of taking two. Call it in
+   * the same turn as those statements, before awaiting them: the transaction has then ended
+   * and a later statement is refused. If one of them fails, the COMMIT only ends the failed
+   * transaction (Postgres rolls it back) and the work rejects with that statement's error.
+   * Nothing that can fail may follow it but awaiting them: what is committed stays committed.
+   */
+  commit(): void;
+}
+
 type Queryable = Pick<PoolClient, 'query'>;
 
 /** A failed statement's error says which statement it was (its text has no values: they travel apart). */
@@ -59,7 +72,7 @@ function named(error: unknown, statement: Statement): unknown {
 /** SQLSTATE 25P02: the transaction failed earlier, so this statement was not run. */
 const IN_FAILED_TRANSACTION = '25P02';
 
-class StatementRunner implements Sql {
+class StatementRunner implements Transaction {
   /**
    * In a transaction, its first failed statement. Statements sent after it (pipelined)
    * fail only because it did, so they report its error: whichever promise a caller's
@@ -68,6 +81,8 @@ class StatementRunner implements Sql {
   private failure?: unknown;
   /** Set once its transaction has ended: a statement sent then would run outside it, on its own. */
   ended = false;
+  /** The COMMIT sent by `commit()`, if it was. */
+  committed?: Promise<unknown>;
 
   constructor(
     private readonly target: Queryable,
@@ -84,6 +99,14 @@ class StatementRunner implements Sql {
 
   async count(statement: Statement, values: readonly unknown[] = []): Promise<number> {
     return (await this.run(statement, values)).rowCount ?? 0;
+  }
+
+  commit(): void {
+    if (!this.inTransaction || this.ended) return;
+    this.ended = true;
+    this.committed = this.target.query('COMMIT');
+    // Awaited by the transaction; a failure before then must not go unhandled.
+    this.committed.catch(() => undefined);
   }
 
   private run<R extends QueryResultRow>(statement: Statement, values: readonly unknown[]) {
@@ -152,11 +175,11 @@ export class Database implements Sql {
   }
 
   /**
-   * Runs `work` in one transaction on one connection; commits if it resolves, rolls back if
-   * it throws. `durable: false` commits without waiting for the WAL flush: only for soft
+   * Runs `work` in one transaction on one connection; commits if it resolves (or with its
+   * last statements, `tx.commit()`), rolls back if it throws. `durable: false` commits without waiting for the WAL flush: only for soft
    * state whose loss in a server crash costs a repeat, never a loss (a lease, say).
    */
-  async transaction<T>(work: (tx: Sql) => Promise<T>, options: { durable?: boolean } = {}): Promise<T> {
+  async transaction<T>(work: (tx: Transaction) => Promise<T>, options: { durable?: boolean } = {}): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     // The server may end the connection while it is checked out (a restart, an
@@ -170,9 +193,10 @@ export class Database implements Sql {
       const runner = new StatementRunner(client, true);
       const result = await work(runner).finally(() => (runner.ended = true));
       await begin;
-      await client.query('COMMIT');
+      await (runner.committed ?? client.query('COMMIT'));
       return result;
     } catch (error) {
+      // After a COMMIT sent early this only ends what is left: a failed transaction, or none (a warning).
       await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
       throw error;
     } finally {
