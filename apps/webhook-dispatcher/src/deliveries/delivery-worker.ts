@@ -134,7 +134,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const limit = Math.min(room, this.config.WEBHOOK_BATCH_SIZE);
     // A lease is soft state: lost in a server crash, the row is claimed and sent again (at least once).
-    const rows = await this.database.transaction((tx) => claimDueDeliveries(tx, { limit, perEndpoint: 2 * cap, slots, leaseMs: this.leaseMs }), { durable: false });
+    const rows = await this.database.transaction(
+      (tx) => {
+        const claimed = claimDueDeliveries(tx, { limit, perEndpoint: 2 * cap, slots, leaseMs: this.leaseMs });
+        tx.commit();
+        return claimed;
+      },
+      { durable: false },
+    );
     this.full = rows.length === limit && limit < this.config.WEBHOOK_BATCH_SIZE;
     const claimed = new Map<string, number>();
     for (const row of rows) {
@@ -328,7 +335,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private async recordSuccesses(batch: Success[]): Promise<void> {
     const endpointIds = [...new Set(batch.map((b) => b.endpointId))];
     await retryOnConflict(() => this.database.transaction(async (tx) => {
-      const [endpoints] = await Promise.all([shareLockEndpoints(tx, endpointIds), recordSuccessfulAttempts(tx, batch)]);
+      const written = Promise.all([shareLockEndpoints(tx, endpointIds), recordSuccessfulAttempts(tx, batch)]);
+      tx.commit();
+      const [endpoints] = await written;
       return endpoints.filter((e) => e.failing).map((e) => e.id);
     })).then((failing) => clearEndpointsFailing(this.database, failing));
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { parsePaymentEvent } from '@payhook/contracts';
 import { MessageConsumer, MessagingAdmin, type IncomingMessage, type KafkaCluster } from '@payhook/messaging';
-import { Database, KAFKA, Metrics, parseTraceparent, Quarantine, retryOnConflict, runIsolated, type Sql } from '@payhook/platform';
+import { Database, KAFKA, Metrics, parseTraceparent, Quarantine, retryOnConflict, runIsolated, type Transaction } from '@payhook/platform';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../config';
 import { createDeliveries } from '../store/deliveries';
 import { subscribedEndpoints } from '../store/endpoints';
@@ -79,10 +79,10 @@ export class EventIngest implements OnApplicationBootstrap, OnModuleDestroy {
    * The events and the endpoints of their types are asked for together (one round trip, on
    * the way from a payment's commit to its webhook); deliveries are made for the fresh events only.
    */
-  private async record(tx: Sql, events: NewEvent[]): Promise<void> {
+  private async record(tx: Transaction, events: NewEvent[]): Promise<void> {
     const [fresh, endpoints] = await Promise.all([recordEvents(tx, events), subscribedEndpoints(tx, [...new Set(events.map((event) => event.type))])]);
     if (fresh.length === 0) return;
-    await createDeliveries(
+    const created = createDeliveries(
       tx,
       fresh.flatMap((event) =>
         endpoints
@@ -90,5 +90,7 @@ export class EventIngest implements OnApplicationBootstrap, OnModuleDestroy {
           .map((endpoint) => ({ id: deliveryId(), endpointId: endpoint.id, eventId: event.id, eventType: event.type, status: endpoint.status })),
       ),
     );
+    tx.commit();
+    await created;
   }
 }
