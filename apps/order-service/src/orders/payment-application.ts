@@ -1,5 +1,5 @@
 import type { PaymentSnapshot } from '@payhook/contracts';
-import { ApiError, type Sql } from '@payhook/platform';
+import { ApiError, type Transaction } from '@payhook/platform';
 import { lockOrdersForPayment, writePaymentChanges, type HistoryEntry, type OrderPaymentRow, type PaymentChange } from '../store/orders';
 import { applyPayment, checkPaymentBelongs, type OrderStatus } from './domain/order-state';
 
@@ -69,12 +69,14 @@ function decidePayment(order: OrderPaymentRow | undefined, payment: PaymentSnaps
  * order is not ready is answered "retry later" and writes nothing. `admit` (the webhook
  * inbox) is asked once which of the ready ones are new; the others are duplicates. Payments
  * of the same order apply in list order, each against the state the one before left.
+ * `commitWithWrite` commits with the write, for a caller that does nothing after it.
  */
 export async function applyPayments(
-  tx: Sql,
+  tx: Transaction,
   items: PaymentToApply[],
-  admit?: (ready: PaymentToApply[]) => Promise<Set<PaymentToApply>>,
+  options: { admit?: (ready: PaymentToApply[]) => Promise<Set<PaymentToApply>>; commitWithWrite?: boolean } = {},
 ): Promise<PaymentOutcome[]> {
+  const { admit } = options;
   const orders = await lockOrdersForPayment(tx, items.map((item) => item.payment.orderId));
   // Readiness depends on what a payment changes nothing of (the order's existence, its payment id).
   const refusals = items.map((item) => {
@@ -110,6 +112,9 @@ export async function applyPayments(
         return { result: 'applied', status: decision.change.status };
     }
   });
-  await writePaymentChanges(tx, changes, history);
+  const written = writePaymentChanges(tx, changes, history);
+  // The write is the transaction's last statement: its commit can travel with it.
+  if (options.commitWithWrite) tx.commit();
+  await written;
   return outcomes;
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Database, databaseUrl, errorReason, GroupCommit, isTransientError, LOGGER, Quarantine, retryOnConflict, SPACING_MS, storableText, TRACING, WorkerLoop, type Sql, type Tracing } from '@payhook/platform';
+import { Database, databaseUrl, errorReason, GroupCommit, isTransientError, LOGGER, Quarantine, retryOnConflict, SPACING_MS, storableText, TRACING, WorkerLoop, type Tracing, type Transaction } from '@payhook/platform';
 import type { Logger } from 'pino';
 import { Agent, request } from 'undici';
 import { ORDER_CONFIG, type OrderConfig } from '../config';
@@ -141,13 +141,15 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
     }
   }
 
-  private async record(tx: Sql, outcomes: Outcome[]): Promise<void> {
+  private async record(tx: Transaction, outcomes: Outcome[]): Promise<void> {
     // The orders are locked in id order first, as the webhook receiver locks them, so a
     // batch of answers and a batch of webhooks never deadlock on each other's orders.
-    await lockOrdersForPayment(tx, outcomes.map(({ request }) => request.order_id));
-    // The common case, a payment created, is two statements for the whole batch, sent together.
+    // Postgres runs a connection's statements in order, so the writes sent behind the lock
+    // wait for it: the lock, the writes and the commit travel in one round trip.
+    const locked = lockOrdersForPayment(tx, outcomes.map(({ request }) => request.order_id));
+    // The common case, a payment created, is two statements for the whole batch.
     const created = outcomes.flatMap(({ request, outcome }) => (outcome.kind === 'created' ? [{ orderId: request.order_id, paymentId: outcome.paymentId }] : []));
-    const writes: Array<Promise<void>> = [removeRequests(tx, created.map((c) => c.orderId)), recordPaymentIds(tx, created)];
+    const writes: Array<Promise<unknown>> = [locked, removeRequests(tx, created.map((c) => c.orderId)), recordPaymentIds(tx, created)];
     for (const { request, outcome } of outcomes) {
       if (outcome.kind === 'retry') {
         writes.push(retryRequestLater(tx, request.order_id, storableText(outcome.error), requestBackoffMs(request.attempts + 1)));
@@ -155,6 +157,7 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
         writes.push(removeRequests(tx, [request.order_id]), failOrderPayment(tx, request.order_id, outcome.code, `payment request refused: ${outcome.code}`));
       }
     }
+    tx.commit();
     await Promise.all(writes);
   }
 

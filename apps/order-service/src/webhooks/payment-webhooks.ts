@@ -84,7 +84,7 @@ export class PaymentWebhooks {
       applyPayments(
         tx,
         webhooks.map(({ webhookId, event }) => ({ payment: event.data.object, source: { cause: event.type, eventId: event.id, webhookId } })),
-        (ready) => this.admit(tx, ready),
+        { admit: (ready) => this.admit(tx, ready), commitWithWrite: true },
       ),
     );
   }
