@@ -6,7 +6,7 @@ import { ApiError } from './errors';
 import { retryOnConflict } from './conflict-retry';
 import { SPACING_MS } from './spacing';
 import { GroupCommit } from './group-commit';
-import { batchStatement, Database, statement, type Sql } from './sql';
+import { batchStatement, Database, statement, type Sql, type Transaction } from './sql';
 
 /** The request's Idempotency-Key header (undefined without one), for every mutating route. */
 export const IdempotencyKey = createParamDecorator((_data: unknown, context: ExecutionContext): string | undefined => {
@@ -127,7 +127,7 @@ export class IdempotencyKeys {
    * later copies replay the first's answer. Every request is let finish before the first
    * failure is thrown, so none sends a statement after the transaction has ended.
    */
-  private async runAll(tx: Sql, requests: Array<KeyedWork<unknown>>): Promise<Array<StoredResponse<unknown>>> {
+  private async runAll(tx: Transaction, requests: Array<KeyedWork<unknown>>): Promise<Array<StoredResponse<unknown>>> {
     const hashOf = new Map<string, string>();
     for (const { key, hash } of requests) if (key !== undefined && !hashOf.has(key)) hashOf.set(key, hash as string);
     const keys = [...hashOf.keys()];
@@ -154,7 +154,9 @@ export class IdempotencyKeys {
     const failed = settled.find((outcome) => outcome.status === 'rejected');
     if (failed) throw failed.reason;
     const firstAnswers = await Promise.all([...firsts].map(async ([key, run]) => ({ key, ...(await run) })));
-    await storeAnswers(tx, firstAnswers);
+    const stored = storeAnswers(tx, firstAnswers);
+    tx.commit();
+    await stored;
     return settled.map((outcome) => (outcome as PromiseFulfilledResult<StoredResponse<unknown>>).value);
   }
 

@@ -84,7 +84,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       } finally {
         for (const message of messages) message.hop.end();
       }
-      await removeFromOutbox(tx, rows.map((r) => r.id));
+      const removed = removeFromOutbox(tx, rows.map((r) => r.id));
+      tx.commit();
+      await removed;
       return rows.length;
     });
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Database, isTransientError, LOGGER, Quarantine, runIsolated, WorkerLoop, type Sql } from '@payhook/platform';
+import { Database, isTransientError, LOGGER, Quarantine, runIsolated, WorkerLoop, type Transaction } from '@payhook/platform';
 import type { Logger } from 'pino';
 import { EventStore, isStreamConflict } from '../event-store/event-store';
 import { finishProcessing, lockDueProcessing, lockNextDueProcessing } from '../store/processing-jobs';
@@ -70,12 +70,14 @@ export class ProcessingWorker implements OnApplicationBootstrap, OnModuleDestroy
     return isStreamConflict(error) || isTransientError(error);
   }
 
-  /** Streams are loaded in one statement and appended in two, whatever the batch's size. */
-  private async complete(tx: Sql, jobs: string[]): Promise<void> {
+  /** Streams are loaded in one statement and appended in two, whatever the batch's size; the commit goes with those two. */
+  private async complete(tx: Transaction, jobs: string[]): Promise<void> {
     const streams = await this.store.loadMany(jobs, tx);
-    await Promise.all([
+    const written = Promise.all([
       this.store.appendAll(tx, streams.map((stream) => ({ stream, events: decide({ type: 'complete_processing' }, stream.state) }))),
       finishProcessing(tx, jobs),
     ]);
+    tx.commit();
+    await written;
   }
 }
