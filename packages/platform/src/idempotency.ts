@@ -154,9 +154,7 @@ export class IdempotencyKeys {
     const failed = settled.find((outcome) => outcome.status === 'rejected');
     if (failed) throw failed.reason;
     const firstAnswers = await Promise.all([...firsts].map(async ([key, run]) => ({ key, ...(await run) })));
-    const stored = storeAnswers(tx, firstAnswers);
-    tx.commit();
-    await stored;
+    await tx.commit(storeAnswers(tx, firstAnswers));
     return settled.map((outcome) => (outcome as PromiseFulfilledResult<StoredResponse<unknown>>).value);
   }
 

@@ -55,11 +55,7 @@ it('reports a transaction\'s first failure from the statements sent after it, no
 });
 
 it('commits with the last statements when asked (one round trip), and refuses a statement after that', async () => {
-  const counted = await database.transaction((tx) => {
-    const inserted = Promise.all([tx.count(INSERT, [1, 'one']), tx.count(INSERT, [2, 'two'])]);
-    tx.commit();
-    return inserted;
-  });
+  const counted = await database.transaction((tx) => tx.commit(Promise.all([tx.count(INSERT, [1, 'one']), tx.count(INSERT, [2, 'two'])])));
   expect(counted).toEqual([1, 1]);
   expect(await database.rows(ALL)).toEqual([
     { id: 1, label: 'one' },
@@ -67,9 +63,7 @@ it('commits with the last statements when asked (one round trip), and refuses a 
   ]);
   await expect(
     database.transaction(async (tx) => {
-      const inserted = tx.count(INSERT, [3, 'three']);
-      tx.commit();
-      await inserted;
+      await tx.commit(tx.count(INSERT, [3, 'three']));
       await tx.rows(ALL);
     }),
   ).rejects.toThrow('issued after its transaction ended');
@@ -79,18 +73,10 @@ it('commits with the last statements when asked (one round trip), and refuses a 
 
 it('rolls back when a statement sent with the commit fails, and the connection stays usable', async () => {
   await expect(
-    database.transaction((tx) => {
-      const inserted = Promise.all([tx.count(INSERT, [1, 'one']), tx.count(INSERT, [1, 'again'])]);
-      tx.commit();
-      return inserted;
-    }),
+    database.transaction((tx) => tx.commit(Promise.all([tx.count(INSERT, [1, 'one']), tx.count(INSERT, [1, 'again'])]))),
   ).rejects.toMatchObject({ code: '23505', statement: 'sql-spec.insert' });
   expect(await database.rows(ALL)).toEqual([]);
-  await database.transaction((tx) => {
-    const inserted = tx.count(INSERT, [4, 'four']);
-    tx.commit();
-    return inserted;
-  });
+  await database.transaction((tx) => tx.commit(tx.count(INSERT, [4, 'four'])));
   expect(await database.rows(ALL)).toEqual([{ id: 4, label: 'four' }]);
 });
 

@@ -51,14 +51,14 @@ export interface Sql {
 /** A transaction's handle: its statements, and its COMMIT sent along with the last of them. */
 export interface Transaction extends Sql {
   /**
-   * Sends COMMIT now, pipelined behind the statements already issued, so the transaction's
-   * last statements and its commit share one round trip instead of taking two. Call it in
-   * the same turn as those statements, before awaiting them: the transaction has then ended
-   * and a later statement is refused. If one of them fails, the COMMIT only ends the failed
-   * transaction (Postgres rolls it back) and the work rejects with that statement's error.
-   * Nothing that can fail may follow it but awaiting them: what is committed stays committed.
+   * Sends COMMIT at once, pipelined behind `last` (the transaction's last statements, just
+   * issued), so they and the commit share one round trip instead of taking two; returns
+   * `last`. The transaction has then ended: a later statement is refused. If one of them
+   * fails, the COMMIT only ends the failed transaction (Postgres rolls it back) and `last`
+   * rejects with that statement's error. Nothing that can fail may follow but awaiting
+   * `last`: what is committed stays committed.
    */
-  commit(): void;
+  commit<T>(last: Promise<T>): Promise<T>;
 }
 
 type Queryable = Pick<PoolClient, 'query'>;
@@ -101,12 +101,14 @@ class StatementRunner implements Transaction {
     return (await this.run(statement, values)).rowCount ?? 0;
   }
 
-  commit(): void {
-    if (!this.inTransaction || this.ended) return;
-    this.ended = true;
-    this.committed = this.target.query('COMMIT');
-    // Awaited by the transaction; a failure before then must not go unhandled.
-    this.committed.catch(() => undefined);
+  commit<T>(last: Promise<T>): Promise<T> {
+    if (this.inTransaction && !this.ended) {
+      this.ended = true;
+      this.committed = this.target.query('COMMIT');
+      // Awaited by the transaction; a failure before then must not go unhandled.
+      this.committed.catch(() => undefined);
+    }
+    return last;
   }
 
   private run<R extends QueryResultRow>(statement: Statement, values: readonly unknown[]) {
@@ -176,8 +178,9 @@ export class Database implements Sql {
 
   /**
    * Runs `work` in one transaction on one connection; commits if it resolves (or with its
-   * last statements, `tx.commit()`), rolls back if it throws. `durable: false` commits without waiting for the WAL flush: only for soft
-   * state whose loss in a server crash costs a repeat, never a loss (a lease, say).
+   * last statements, `tx.commit(last)`), rolls back if it throws. `durable: false` commits
+   * without waiting for the WAL flush: only for soft state whose loss in a server crash
+   * costs a repeat, never a loss (a lease, say).
    */
   async transaction<T>(work: (tx: Transaction) => Promise<T>, options: { durable?: boolean } = {}): Promise<T> {
     const client = await this.pool.connect();

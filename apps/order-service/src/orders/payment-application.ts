@@ -114,7 +114,6 @@ export async function applyPayments(
   });
   const written = writePaymentChanges(tx, changes, history);
   // The write is the transaction's last statement: its commit can travel with it.
-  if (options.commitWithWrite) tx.commit();
-  await written;
+  await (options.commitWithWrite ? tx.commit(written) : written);
   return outcomes;
 }

@@ -157,8 +157,7 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
         writes.push(removeRequests(tx, [request.order_id]), failOrderPayment(tx, request.order_id, outcome.code, `payment request refused: ${outcome.code}`));
       }
     }
-    tx.commit();
-    await Promise.all(writes);
+    await tx.commit(Promise.all(writes));
   }
 
   /** The request leaves the queue; the order keeps its status and its history says why. */

@@ -84,9 +84,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       } finally {
         for (const message of messages) message.hop.end();
       }
-      const removed = removeFromOutbox(tx, rows.map((r) => r.id));
-      tx.commit();
-      await removed;
+      await tx.commit(removeFromOutbox(tx, rows.map((r) => r.id)));
       return rows.length;
     });
   }

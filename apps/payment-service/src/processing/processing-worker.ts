@@ -70,14 +70,14 @@ export class ProcessingWorker implements OnApplicationBootstrap, OnModuleDestroy
     return isStreamConflict(error) || isTransientError(error);
   }
 
-  /** Streams are loaded in one statement and appended in two, whatever the batch's size; the commit goes with those two. */
+  /** Streams are loaded in one statement and appended in two (the commit with them), whatever the batch's size. */
   private async complete(tx: Transaction, jobs: string[]): Promise<void> {
     const streams = await this.store.loadMany(jobs, tx);
-    const written = Promise.all([
-      this.store.appendAll(tx, streams.map((stream) => ({ stream, events: decide({ type: 'complete_processing' }, stream.state) }))),
-      finishProcessing(tx, jobs),
-    ]);
-    tx.commit();
-    await written;
+    await tx.commit(
+      Promise.all([
+        this.store.appendAll(tx, streams.map((stream) => ({ stream, events: decide({ type: 'complete_processing' }, stream.state) }))),
+        finishProcessing(tx, jobs),
+      ]),
+    );
   }
 }

@@ -134,14 +134,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const limit = Math.min(room, this.config.WEBHOOK_BATCH_SIZE);
     // A lease is soft state: lost in a server crash, the row is claimed and sent again (at least once).
-    const rows = await this.database.transaction(
-      (tx) => {
-        const claimed = claimDueDeliveries(tx, { limit, perEndpoint: 2 * cap, slots, leaseMs: this.leaseMs });
-        tx.commit();
-        return claimed;
-      },
-      { durable: false },
-    );
+    const rows = await this.database.transaction((tx) => tx.commit(claimDueDeliveries(tx, { limit, perEndpoint: 2 * cap, slots, leaseMs: this.leaseMs })), { durable: false });
     this.full = rows.length === limit && limit < this.config.WEBHOOK_BATCH_SIZE;
     const claimed = new Map<string, number>();
     for (const row of rows) {
@@ -335,9 +328,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private async recordSuccesses(batch: Success[]): Promise<void> {
     const endpointIds = [...new Set(batch.map((b) => b.endpointId))];
     await retryOnConflict(() => this.database.transaction(async (tx) => {
-      const written = Promise.all([shareLockEndpoints(tx, endpointIds), recordSuccessfulAttempts(tx, batch)]);
-      tx.commit();
-      const [endpoints] = await written;
+      const [endpoints] = await tx.commit(Promise.all([shareLockEndpoints(tx, endpointIds), recordSuccessfulAttempts(tx, batch)]));
       return endpoints.filter((e) => e.failing).map((e) => e.id);
     })).then((failing) => clearEndpointsFailing(this.database, failing));
   }

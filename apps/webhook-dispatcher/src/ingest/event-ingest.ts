@@ -82,15 +82,13 @@ export class EventIngest implements OnApplicationBootstrap, OnModuleDestroy {
   private async record(tx: Transaction, events: NewEvent[]): Promise<void> {
     const [fresh, endpoints] = await Promise.all([recordEvents(tx, events), subscribedEndpoints(tx, [...new Set(events.map((event) => event.type))])]);
     if (fresh.length === 0) return;
-    const created = createDeliveries(
+    await tx.commit(createDeliveries(
       tx,
       fresh.flatMap((event) =>
         endpoints
           .filter((endpoint) => endpoint.event_types === null || endpoint.event_types.includes(event.type))
           .map((endpoint) => ({ id: deliveryId(), endpointId: endpoint.id, eventId: event.id, eventType: event.type, status: endpoint.status })),
       ),
-    );
-    tx.commit();
-    await created;
+    ));
   }
 }
