@@ -26,6 +26,9 @@ type Success = SuccessfulAttempt & { endpointId: string };
 
 const total = (counts: Iterable<number>) => [...counts].reduce((sum, count) => sum + count, 0);
 
+/** Answered sends awaiting their recording, at most this many times WEBHOOK_CONCURRENCY; past it the worker claims nothing. */
+const RECORDING_FACTOR = 4;
+
 /** A rate-limit bucket unused this long is dropped (a fresh one is the same). */
 const BUCKET_IDLE_MS = 60_000;
 
@@ -114,9 +117,13 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async claimAndSend(): Promise<number> {
     const cap = this.config.WEBHOOK_ENDPOINT_CONCURRENCY;
-    // Held at most: twice the concurrency, queued, in flight or being recorded.
+    // Held at most: twice the concurrency, queued or awaiting an answer. An answered send
+    // awaits its group commit (up to the spacing and a commit): counting it here left the
+    // claim waiting on the recording, not on the receivers. Those have a bound of their own.
     const queuedCount = total([...this.queued.values()].map((queue) => queue.length));
-    const room = 2 * this.config.WEBHOOK_CONCURRENCY - this.sends.size - queuedCount;
+    const recording = this.sends.size - total(this.inFlightByEndpoint.values());
+    const room =
+      recording >= RECORDING_FACTOR * this.config.WEBHOOK_CONCURRENCY ? 0 : 2 * this.config.WEBHOOK_CONCURRENCY - total(this.inFlightByEndpoint.values()) - queuedCount;
     if (room <= 0) {
       // All room is held: the next send to finish frees some and claims again.
       this.full = true;
@@ -212,19 +219,24 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         this.saturated.delete(row.endpoint_id);
         this.loop.kick();
       }
+      this.roomFreed();
     };
     const send = this.deliver(row, release)
       .catch((error: unknown) => this.setAside(row, error))
       .finally(() => {
         this.sends.delete(send);
         release();
-        // Recorded: its room is free, so a claim cut short by room may run again.
-        if (this.full) {
-          this.full = false;
-          this.loop.kick();
-        }
+        this.roomFreed();
       });
     this.sends.add(send);
+  }
+
+  /** An answer came or a recording ended: a claim cut short by room may run again. */
+  private roomFreed(): void {
+    if (this.full) {
+      this.full = false;
+      this.loop.kick();
+    }
   }
 
   private async deliver(row: ClaimedDelivery, release: () => void): Promise<void> {
