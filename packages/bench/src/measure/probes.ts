@@ -9,10 +9,13 @@ import { Pool } from 'pg';
  */
 export class Probes {
   private readonly pools = new Map<AppName, Pool>();
+  /** Readings run so far: each is a transaction of its own, which the commits per order leave out. */
+  readings = 0;
 
   constructor(private readonly stack: TestStack) {}
 
   async count(app: AppName, sql: string, params: unknown[] = []): Promise<number> {
+    this.readings += 1;
     const { rows } = await this.pool(app).query<{ n: string | number }>(sql, params);
     return Number(rows[0].n);
   }
