@@ -125,7 +125,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const room =
       recording >= RECORDING_FACTOR * this.config.WEBHOOK_CONCURRENCY ? 0 : 2 * this.config.WEBHOOK_CONCURRENCY - total(this.inFlightByEndpoint.values()) - queuedCount;
     if (room <= 0) {
-      // All room is held: the next send to finish frees some and claims again.
+      // All room is held: the next answer or recording to finish frees some and claims again.
       this.full = true;
       return 0;
     }
