@@ -121,9 +121,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     // awaits its group commit (up to the spacing and a commit): counting it here left the
     // claim waiting on the recording, not on the receivers. Those have a bound of their own.
     const queuedCount = total([...this.queued.values()].map((queue) => queue.length));
-    const recording = this.sends.size - total(this.inFlightByEndpoint.values());
-    const room =
-      recording >= RECORDING_FACTOR * this.config.WEBHOOK_CONCURRENCY ? 0 : 2 * this.config.WEBHOOK_CONCURRENCY - total(this.inFlightByEndpoint.values()) - queuedCount;
+    const awaitingAnswer = total(this.inFlightByEndpoint.values());
+    const recording = this.sends.size - awaitingAnswer;
+    const room = recording >= RECORDING_FACTOR * this.config.WEBHOOK_CONCURRENCY ? 0 : 2 * this.config.WEBHOOK_CONCURRENCY - awaitingAnswer - queuedCount;
     if (room <= 0) {
       // All room is held: the next answer or recording to finish frees some and claims again.
       this.full = true;
