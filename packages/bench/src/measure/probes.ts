@@ -9,13 +9,17 @@ import { Pool } from 'pg';
  */
 export class Probes {
   private readonly pools = new Map<AppName, Pool>();
-  /** Readings run so far: each is a transaction of its own, which the commits per order leave out. */
-  readings = 0;
+  private taken = 0;
 
   constructor(private readonly stack: TestStack) {}
 
+  /** Readings run so far: each is a transaction of its own, which the commits per order leave out. */
+  get readings(): number {
+    return this.taken;
+  }
+
   async count(app: AppName, sql: string, params: unknown[] = []): Promise<number> {
-    this.readings += 1;
+    this.taken += 1;
     const { rows } = await this.pool(app).query<{ n: string | number }>(sql, params);
     return Number(rows[0].n);
   }

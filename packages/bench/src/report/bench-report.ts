@@ -148,7 +148,7 @@ export function formatReport(result: BenchResult): string {
       // What the CPU target is about: the system under test, without the bench that loads it.
       ['PAYHOOK (all but the load generator)', sum(cpu.filter(([name]) => name !== LOAD_GENERATOR).map(([, ms]) => ms)), ''],
     ]),
-    `database commits per order (all three databases): ${efficiency.commitsPerOrder.toFixed(2)}`,
+    `database commits per order (all three databases, without the bench's readings): ${efficiency.commitsPerOrder.toFixed(2)}`,
     '',
     formatLedger('correctness ledger', result.ledger),
     result.valid ? 'ledger: nothing lost, nothing applied twice — the figures stand' : 'ledger: SOMETHING WAS LOST OR APPLIED TWICE — THIS RUN IS VOID',
