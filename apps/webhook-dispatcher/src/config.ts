@@ -29,12 +29,12 @@ export const configSchema = z.object({
   WEBHOOK_RETRY_AFTER_MAX: env.duration('1h'),
   /**
    * Webhook POSTs in flight at once, in all, and to any one endpoint. An endpoint takes at
-   * most its concurrency over its answer time per second (32 at 40 ms: 800/s); at 8, a
-   * receiver that commits in groups (order-service) got groups too small to keep up
-   * under load (docs/benchmarks.md). A dead endpoint holds at most a quarter of the slots.
+   * most its concurrency over its answer time per second (64 at 40 ms: 1,600/s); at 32, a
+   * receiver that commits in groups (order-service) answered too slowly on a saturated
+   * machine to take 700/s (docs/benchmarks.md). A dead endpoint holds at most a quarter of the slots.
    */
-  WEBHOOK_CONCURRENCY: env.positiveInt(128),
-  WEBHOOK_ENDPOINT_CONCURRENCY: env.positiveInt(32),
+  WEBHOOK_CONCURRENCY: env.positiveInt(256),
+  WEBHOOK_ENDPOINT_CONCURRENCY: env.positiveInt(64),
   /** Most deliveries claimed in one query. */
   WEBHOOK_BATCH_SIZE: env.positiveInt(100),
   /** Poll interval behind LISTEN/NOTIFY. */
