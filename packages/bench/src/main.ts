@@ -220,12 +220,13 @@ async function main(): Promise<void> {
     const fixedHops = hopReport(await followEvents(stack, fixedPhase));
 
     // 3. Ramp: raise the rate step by step until a stage falls behind.
-    type Step = RampStep & { sustained: boolean; tries: number; backlog: Backlog; orders: Map<string, number> };
+    type Step = RampStep & { sustained: boolean; tries: number; backlog: Backlog; cpuMsPerOrder: number; orders: Map<string, number> };
     const steps: Step[] = [];
     const runStep = async (rate: number, tries: number): Promise<Step> => {
       const acceptedBefore = expected.size;
       phase = new Map();
       const settledBefore = await paid();
+      const cpuBefore = cpuReading();
       const started = Date.now();
       let backlogEarly = 0;
       let second = 0;
@@ -240,6 +241,9 @@ async function main(): Promise<void> {
       const elapsed = (Date.now() - started) / 1000;
       const backlog = await sampleBacklog(probes);
       const settledAfter = await paid();
+      // Payhook's CPU over the step (without the load generator's), per order settled in it.
+      const { [LOAD_GENERATOR]: _bench, ...spent } = cpuSince(cpuBefore);
+      const cpuMsPerOrder = sum(Object.values(spent)) / Math.max(settledAfter - settledBefore, 1);
       const step: RampStep = {
         targetRate: rate,
         acceptedRate: (expected.size - acceptedBefore) / settings.rampStepSeconds,
@@ -252,7 +256,7 @@ async function main(): Promise<void> {
         `ramp ${rate}/s${tries > 1 ? ' (again)' : ''}: accepted ${step.acceptedRate.toFixed(0)}/s, settled ${step.settledRate.toFixed(0)}/s, ` +
           `backlog ${backlogEarly} → ${step.backlogEnd} ${ok ? 'sustained' : 'NOT sustained'}`,
       );
-      return { ...step, sustained: ok, tries, backlog, orders: phase };
+      return { ...step, sustained: ok, tries, backlog, cpuMsPerOrder, orders: phase };
     };
     // Let the pipeline empty so each step starts from rest.
     const rest = () => waitFor(allPaid, { timeoutMs: 120_000, intervalMs: 250, description: 'the ramp step to drain' });

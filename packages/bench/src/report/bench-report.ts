@@ -19,6 +19,8 @@ export interface RampStepResult extends RampStep, HopReport {
   /** 2 when the step failed once and was run again from rest (its second run is what is shown). */
   tries: number;
   backlog: Backlog;
+  /** Payhook's CPU over the step (the apps, the broker and Postgres, not the load generator), per order settled in it. */
+  cpuMsPerOrder: number;
 }
 
 /** Everything a run measured: written as JSON and printed as tables. */
@@ -92,7 +94,7 @@ export function formatReport(result: BenchResult): string {
     table(['stage (fixed-rate phase)', 'events/s'], Object.entries(fixedRate.stageRates)),
     '',
     table(
-      ['ramp step (orders/s)', 'tries', 'accepted/s', 'settled/s', 'backlog early', 'backlog end', 'sustained', 'e2e p50 ms', 'e2e p99 ms', 'order p50 ms', 'order p99 ms'],
+      ['ramp step (orders/s)', 'tries', 'accepted/s', 'settled/s', 'backlog early', 'backlog end', 'sustained', 'e2e p50 ms', 'e2e p99 ms', 'order p50 ms', 'order p99 ms', 'CPU ms/order'],
       ramp.steps.map((s) => [
         String(s.targetRate),
         String(s.tries),
@@ -105,6 +107,7 @@ export function formatReport(result: BenchResult): string {
         s.endToEnd.p99,
         s.orderLatency.p50,
         s.orderLatency.p99,
+        s.cpuMsPerOrder,
       ]),
     ),
     `highest sustained rate: ${ramp.highestSustainedRate === null ? 'none of the steps' : `${ramp.highestSustainedRate} orders/s`}`,
