@@ -25,9 +25,9 @@ import { rampRates, sustained, type RampStep } from './load/ramp';
 import { sampleBacklog, type Backlog } from './measure/backlog';
 import { Probes } from './measure/probes';
 import { committedTransactions } from './measure/commits';
-import { cpuMs, cpuMsBetween, cpuMsByPid } from './measure/cpu';
+import { cpuMs, cpuMsBetween, cpuMsByPid, setApart } from './measure/cpu';
 import { followEvents, hopReport } from './measure/hops';
-import { formatReport, isValid, LOAD_GENERATOR, type BenchResult, type RampStepResult } from './report/bench-report';
+import { formatReport, isValid, LOAD_GENERATOR, POSTGRES, type BenchResult, type RampStepResult } from './report/bench-report';
 import { benchSettings } from './settings';
 import { sum, summarize } from './stats/summary';
 
@@ -97,17 +97,23 @@ async function main(): Promise<void> {
     // Each app's CPU is the sum over its instances.
     const pids = Object.fromEntries(APPS.map((app) => [app, [stack.apps[app].pid as number, ...extra.filter((e) => e.app === app).map((e) => e.process.pid as number)]])) as Record<AppName, number[]>;
     const cpuNow = () => Object.fromEntries(APPS.map((app) => [app, sum(pids[app].map((pid) => cpuMs(pid)))])) as Record<AppName, number>;
-    // The apps, and the rest of the machine's work: the broker, every Postgres process, this load generator.
-    const cpuReading = () => ({ apps: cpuNow(), kafka: cpuMsByPid('kafka.Kafka'), postgres: cpuMsByPid('postgres: '), bench: process.cpuUsage() });
+    // Postgres's processes, those that serve the bench's own readings apart: their work is the load generator's.
+    const postgresCpu = () => {
+      const { apart: readings, rest: payhook } = setApart(cpuMsByPid('postgres: '), probes.backendPids);
+      return { payhook, readings };
+    };
+    // The apps, and the rest of the machine's work: the broker, Postgres, this load generator.
+    const cpuReading = () => ({ apps: cpuNow(), kafka: cpuMsByPid('kafka.Kafka'), postgres: postgresCpu(), bench: process.cpuUsage() });
     /** CPU ms each process spent since `before`. */
     const cpuSince = (before: ReturnType<typeof cpuReading>): Record<string, number> => {
       const apps = cpuNow();
       const bench = process.cpuUsage(before.bench);
+      const postgres = postgresCpu();
       return {
         ...Object.fromEntries(APPS.map((app) => [app, apps[app] - before.apps[app]])),
         'Kafka broker': cpuMsBetween(before.kafka, cpuMsByPid('kafka.Kafka')),
-        'Postgres (all processes)': cpuMsBetween(before.postgres, cpuMsByPid('postgres: ')),
-        [LOAD_GENERATOR]: (bench.user + bench.system) / 1000,
+        [POSTGRES]: cpuMsBetween(before.postgres.payhook, postgres.payhook),
+        [LOAD_GENERATOR]: (bench.user + bench.system) / 1000 + cpuMsBetween(before.postgres.readings, postgres.readings),
       };
     };
     const instanceCounts = () =>
@@ -285,7 +291,7 @@ async function main(): Promise<void> {
     // 4. The dispatcher alone, the pipeline at rest: events already on its topic, receivers that answer at once.
     say(`dispatcher only: ${settings.dispatcherEvents} events to ${settings.dispatcherEndpoints} instant endpoints…`);
     const dispatcherCpuBefore = cpuReading();
-    const delivered = await runDispatcherOnly(stack, {
+    const delivered = await runDispatcherOnly(stack, probes, {
       brokers: kafka.brokers,
       receiverUrl: receiver.url,
       events: settings.dispatcherEvents,

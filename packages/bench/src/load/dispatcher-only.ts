@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { EVENT_TYPE_CATALOGUE, type PaymentEvent } from '@payhook/contracts';
 import { createKafka, MessageProducer } from '@payhook/messaging';
 import { TEST_DISPATCHER_API_KEY, waitFor, type TestStack } from '@payhook/testkit';
+import type { Probes } from '../measure/probes';
 import { postJson } from './open-loop';
 
 /** A type order-service does not take, so these webhooks go to the bench's endpoints only. */
@@ -45,7 +46,7 @@ function syntheticEvent(index: number): { key: string; value: string; headers: R
  * delivered to `endpoints` endpoints that answer at once. Counts what was signed, sent and
  * recorded per second. The endpoints are deleted afterwards (their deliveries with them).
  */
-export async function runDispatcherOnly(stack: TestStack, options: { brokers: string; receiverUrl: string; events: number; endpoints: number }): Promise<DispatcherOnlyResult> {
+export async function runDispatcherOnly(stack: TestStack, probes: Probes, options: { brokers: string; receiverUrl: string; events: number; endpoints: number }): Promise<DispatcherOnlyResult> {
   const dispatcherUrl = stack.urls['webhook-dispatcher'];
   const auth = { authorization: `Bearer ${TEST_DISPATCHER_API_KEY}` };
   const endpointIds: string[] = [];
@@ -64,10 +65,10 @@ export async function runDispatcherOnly(stack: TestStack, options: { brokers: st
       const batch = Array.from({ length: Math.min(500, options.events - sent) }, (_, i) => syntheticEvent(sent + i));
       await producer.send(stack.env.PAYMENT_EVENTS_TOPIC, batch);
     }
-    // Polled cheaply (an index probe), so the watching does not load the database it watches.
+    // Polled cheaply (an index probe, on the bench's own connections), so the watching does not load the database it watches.
     const done = async () =>
-      (await stack.count('webhook-dispatcher', `SELECT count(*) AS n FROM (SELECT 1 FROM deliveries WHERE endpoint_id = ANY($1) AND status = 'pending' LIMIT 1) p`, [endpointIds])) ===
-        0 && (await stack.count('webhook-dispatcher', `SELECT count(*) AS n FROM deliveries WHERE endpoint_id = ANY($1) AND status = 'delivered'`, [endpointIds])) === webhooks;
+      (await probes.count('webhook-dispatcher', `SELECT count(*) AS n FROM (SELECT 1 FROM deliveries WHERE endpoint_id = ANY($1) AND status = 'pending' LIMIT 1) p`, [endpointIds])) ===
+        0 && (await probes.count('webhook-dispatcher', `SELECT count(*) AS n FROM deliveries WHERE endpoint_id = ANY($1) AND status = 'delivered'`, [endpointIds])) === webhooks;
     await waitFor(done, { timeoutMs: 600_000, intervalMs: 250, description: `the ${webhooks} dispatcher-only webhooks to be delivered` });
     const [span] = await stack.query<{ last_delivered: number; last_created: number }>(
       'webhook-dispatcher',

@@ -1,4 +1,4 @@
-import { cpuMsBetween, parseCpuTicks } from './cpu';
+import { cpuMsBetween, parseCpuTicks, setApart } from './cpu';
 
 describe('parseCpuTicks', () => {
   it('adds utime and stime, even when the command name holds spaces and parentheses', () => {
@@ -12,5 +12,13 @@ describe('cpuMsBetween', () => {
     const before = new Map([[1, 100], [2, 50]]);
     const after = new Map([[1, 160], [2, 55], [3, 20]]);
     expect(cpuMsBetween(before, after)).toBe(60 + 5 + 20);
+  });
+});
+
+describe('setApart', () => {
+  it("puts the given pids' readings apart and keeps every other one", () => {
+    const { apart, rest } = setApart(new Map([[1, 10], [2, 20], [3, 30]]), new Set([2, 9]));
+    expect([...apart]).toEqual([[2, 20]]);
+    expect([...rest]).toEqual([[1, 10], [3, 30]]);
   });
 });

@@ -52,3 +52,11 @@ export function cpuMsBetween(before: Map<number, number>, after: Map<number, num
   for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
   return total;
 }
+
+/** Splits readings by pid: those of `pids` (taken out of `readings`) and the rest. */
+export function setApart(readings: Map<number, number>, pids: ReadonlySet<number>): { apart: Map<number, number>; rest: Map<number, number> } {
+  const apart = new Map<number, number>();
+  const rest = new Map<number, number>();
+  for (const [pid, ms] of readings) (pids.has(pid) ? apart : rest).set(pid, ms);
+  return { apart, rest };
+}

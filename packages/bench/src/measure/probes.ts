@@ -9,6 +9,7 @@ import { Pool } from 'pg';
  */
 export class Probes {
   private readonly pools = new Map<AppName, Pool>();
+  private readonly backends = new Set<number>();
   private taken = 0;
 
   constructor(private readonly stack: TestStack) {}
@@ -16,6 +17,11 @@ export class Probes {
   /** Readings run so far: each is a transaction of its own, which the commits per order leave out. */
   get readings(): number {
     return this.taken;
+  }
+
+  /** Pids of the Postgres backends serving the readings: their CPU is the bench's, not Payhook's. */
+  get backendPids(): ReadonlySet<number> {
+    return this.backends;
   }
 
   async count(app: AppName, sql: string, params: unknown[] = []): Promise<number> {
@@ -33,6 +39,11 @@ export class Probes {
     let pool = this.pools.get(app);
     if (!pool) {
       pool = new Pool({ connectionString: testDatabaseUrl(this.stack.databaseName(app)), max: 4, idleTimeoutMillis: 0, application_name: 'payhook-bench' });
+      // Connected: the backend's pid came with its key data. Idle connections never close, so no pid is reused.
+      pool.on('connect', (client) => {
+        const pid = (client as typeof client & { processID: number | null }).processID;
+        if (pid !== null) this.backends.add(pid);
+      });
       this.pools.set(app, pool);
     }
     return pool;

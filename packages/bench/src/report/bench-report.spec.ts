@@ -1,7 +1,7 @@
 import type { Ledger } from '@payhook/testkit';
 import { benchSettings } from '../settings';
 import { summarize } from '../stats/summary';
-import { formatReport, isValid, LOAD_GENERATOR, stageRatios, type BenchResult } from './bench-report';
+import { formatReport, isValid, LOAD_GENERATOR, POSTGRES, stageRatios, type BenchResult } from './bench-report';
 
 const latency = summarize([10, 20, 30]);
 const hops = {
@@ -40,7 +40,7 @@ function result(overrides: Partial<BenchResult> = {}): BenchResult {
       ],
       highestSustainedRate: 25,
     },
-    dispatcherOnly: { events: 100, endpoints: 4, webhooks: 400, deliveryRowsPerSecond: 4_000, webhooksPerSecond: 1_000, cpuMsPerWebhook: { 'webhook-dispatcher': 0.12, 'Postgres (all processes)': 0.2 } },
+    dispatcherOnly: { events: 100, endpoints: 4, webhooks: 400, deliveryRowsPerSecond: 4_000, webhooksPerSecond: 1_000, cpuMsPerWebhook: { 'webhook-dispatcher': 0.12, [POSTGRES]: 0.2 } },
     efficiency: { cpuMsPerOrder: { 'payment-service': 2, 'Kafka broker': 1, [LOAD_GENERATOR]: 0.5 }, idleCpuPercent: { 'payment-service': 0.5 }, commitsPerOrder: 4 },
     refusals: {},
     ledger: cleanLedger,

@@ -7,8 +7,10 @@ import type { BenchSettings } from '../settings';
 import { sum, type Summary } from '../stats/summary';
 import { latencyCells, LATENCY_HEADERS, table } from './table';
 
-/** The bench's own process in the CPU tables. */
-export const LOAD_GENERATOR = 'load generator (bench)';
+/** The bench's own work in the CPU tables: its process, and Postgres's on its readings of the apps' databases. */
+export const LOAD_GENERATOR = 'load generator (bench and its readings)';
+/** Every Postgres process in the CPU tables but those serving the bench's readings. */
+export const POSTGRES = "Postgres (all but the bench's readings)";
 
 // A paid order has two events (payment.created, payment.succeeded) and one webhook: order-service takes payment.succeeded only.
 const EVENTS_PER_ORDER = 2;
