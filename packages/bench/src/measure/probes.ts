@@ -39,7 +39,9 @@ export class Probes {
     let pool = this.pools.get(app);
     if (!pool) {
       pool = new Pool({ connectionString: testDatabaseUrl(this.stack.databaseName(app)), max: 4, idleTimeoutMillis: 0, application_name: 'payhook-bench' });
-      // Connected: the backend's pid came with its key data. Idle connections never close, so no pid is reused.
+      // An idle connection's error (a restarted server) must not end the run: the pool replaces it.
+      pool.on('error', () => undefined);
+      // Connected: the backend's pid came with its key data (idle connections never close, so a pid stays theirs).
       pool.on('connect', (client) => {
         const pid = (client as typeof client & { processID: number | null }).processID;
         if (pid !== null) this.backends.add(pid);
