@@ -11,6 +11,9 @@ const INSERT = statement('sql-spec.insert', 'INSERT INTO items (id, label) VALUE
 const ALL = statement('sql-spec.all', 'SELECT id, label FROM items ORDER BY id');
 const PREPARED = statement('sql-spec.prepared', "SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name = 'sql-spec.all'");
 const BACKEND = statement('sql-spec.backend', 'SELECT pg_backend_pid() AS pid');
+const INSERT_ROWS = statement('sql-spec.insert-rows', 'INSERT INTO items (id, label) SELECT * FROM unnest($1::int[], $2::text[])');
+/** Rows written by one statement share its command id (cmin): how many statements wrote the rows. */
+const WRITES = statement('sql-spec.writes', 'SELECT count(DISTINCT cmin::text)::int AS n FROM items');
 
 beforeAll(async () => {
   await ensureDatabase(serverUrl, name);
@@ -122,6 +125,45 @@ it('survives its connection being ended mid-transaction (a database restart): th
     }),
   ).rejects.toThrow();
   expect(await database.rows(ALL)).toEqual([]);
+});
+
+it('sends the batched calls of one pass as one statement, their rows joined, and each call resolves', async () => {
+  const writes = await database.transaction(async (tx) => {
+    await Promise.all([tx.batched(INSERT_ROWS, [[1], ['one']]), tx.batched(INSERT_ROWS, [[2, 3], ['two', 'three']]), tx.batched(INSERT_ROWS, [[4], ['four']])]);
+    return tx.row<{ n: number }>(WRITES);
+  });
+  expect(writes).toEqual({ n: 1 });
+  expect((await database.rows(ALL)).map((row) => row.label)).toEqual(['one', 'two', 'three', 'four']);
+});
+
+it("fails every batched call of the pass when one call's row fails, and the transaction rolls back", async () => {
+  const outcomes = await database
+    .transaction((tx) => Promise.allSettled([tx.batched(INSERT_ROWS, [[1], ['one']]), tx.batched(INSERT_ROWS, [[1], ['again']])]).then((settled) => { throw settled; }))
+    .catch((settled: Array<PromiseSettledResult<unknown>>) => settled);
+  expect(outcomes).toEqual([
+    { status: 'rejected', reason: expect.objectContaining({ code: '23505', statement: 'sql-spec.insert-rows' }) },
+    { status: 'rejected', reason: expect.objectContaining({ code: '23505', statement: 'sql-spec.insert-rows' }) },
+  ]);
+  expect(await database.rows(ALL)).toEqual([]);
+});
+
+it('sends batched calls still gathering before a COMMIT sent with the last statements, inside the transaction', async () => {
+  await database.transaction(async (tx) => {
+    const gathered = tx.batched(INSERT_ROWS, [[1], ['one']]);
+    return tx.commit(Promise.all([gathered, tx.count(INSERT, [2, 'two'])]));
+  });
+  expect(await database.rows(ALL)).toEqual([
+    { id: 1, label: 'one' },
+    { id: 2, label: 'two' },
+  ]);
+});
+
+it('runs a batched call outside a transaction at once, on its own', async () => {
+  await database.batched(INSERT_ROWS, [[5, 6], ['five', 'six']]);
+  expect(await database.rows(ALL)).toEqual([
+    { id: 5, label: 'five' },
+    { id: 6, label: 'six' },
+  ]);
 });
 
 it('refuses one name for two statements', () => {

@@ -46,6 +46,14 @@ export interface Sql {
   row<R extends QueryResultRow>(statement: Statement, values?: readonly unknown[]): Promise<R | undefined>;
   /** How many rows the statement changed. */
   count(statement: Statement, values?: readonly unknown[]): Promise<number>;
+  /**
+   * Runs a statement whose every parameter is an array with one element per row (`unnest`)
+   * and whose result nobody reads (an insert). In a transaction, the calls of one statement
+   * issued in the same pass (the requests of a group commit, each adding its rows) are sent
+   * as one statement, their arrays joined: one execution instead of one per request. If it
+   * fails, every call fails, as their transaction does.
+   */
+  batched(statement: Statement, columns: ReadonlyArray<readonly unknown[]>): Promise<void>;
 }
 
 /** A transaction's handle: its statements, and its COMMIT sent along with the last of them. */
@@ -83,6 +91,8 @@ class StatementRunner implements Transaction {
   ended = false;
   /** The COMMIT sent by `commit()`, if it was. */
   committed?: Promise<unknown>;
+  /** Batched calls not sent yet, by statement: their rows, joined, and who waits for them. */
+  private readonly gathering = new Map<Statement, { columns: unknown[][]; waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> }>();
 
   constructor(
     private readonly target: Queryable,
@@ -101,8 +111,37 @@ class StatementRunner implements Transaction {
     return (await this.run(statement, values)).rowCount ?? 0;
   }
 
+  batched(statement: Statement, columns: ReadonlyArray<readonly unknown[]>): Promise<void> {
+    if (!this.inTransaction) return this.run(statement, columns).then(() => undefined);
+    let gathered = this.gathering.get(statement);
+    if (gathered === undefined) {
+      gathered = { columns: columns.map((column) => [...column]), waiters: [] };
+      this.gathering.set(statement, gathered);
+      // Once the current pass has issued its calls; still in the same write as its other statements.
+      if (this.gathering.size === 1) queueMicrotask(() => this.sendGathered());
+    } else {
+      gathered.columns.forEach((column, i) => {
+        for (const value of columns[i]) column.push(value);
+      });
+    }
+    const { waiters } = gathered;
+    return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
+  }
+
+  /** Sends the batched calls gathered so far, one statement each (before a COMMIT, too). */
+  sendGathered(): void {
+    for (const [statement, { columns, waiters }] of this.gathering) {
+      this.run(statement, columns).then(
+        () => waiters.forEach((waiter) => waiter.resolve()),
+        (error: unknown) => waiters.forEach((waiter) => waiter.reject(error)),
+      );
+    }
+    this.gathering.clear();
+  }
+
   commit<T>(last: Promise<T>): Promise<T> {
     if (this.inTransaction && !this.ended) {
+      this.sendGathered();
       this.ended = true;
       this.committed = this.target.query('COMMIT');
       // Awaited by the transaction; a failure before then must not go unhandled.
@@ -176,6 +215,10 @@ export class Database implements Sql {
     return this.direct.count(statement, values);
   }
 
+  batched(statement: Statement, columns: ReadonlyArray<readonly unknown[]>): Promise<void> {
+    return this.direct.batched(statement, columns);
+  }
+
   /**
    * Runs `work` in one transaction on one connection; commits if it resolves (or with its
    * last statements, `tx.commit(last)`), rolls back if it throws. `durable: false` commits
@@ -194,7 +237,11 @@ export class Database implements Sql {
       const begin = Promise.all([client.query('BEGIN'), ...(options.durable === false ? [client.query('SET LOCAL synchronous_commit = off')] : [])]);
       begin.catch(() => undefined);
       const runner = new StatementRunner(client, true);
-      const result = await work(runner).finally(() => (runner.ended = true));
+      const result = await work(runner).finally(() => {
+        // A batched call the work did not wait for still runs inside the transaction.
+        runner.sendGathered();
+        runner.ended = true;
+      });
       await begin;
       await (runner.committed ?? client.query('COMMIT'));
       return result;

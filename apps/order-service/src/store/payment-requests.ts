@@ -20,7 +20,7 @@ export interface DueRequest {
 const ENQUEUE = statement(
   'payment-requests.enqueue',
   `INSERT INTO payment_requests (order_id, payment_method, traceparent, lease_until)
-   VALUES ($1, $2, $3, now() + $4 * interval '1 millisecond')`,
+   SELECT o, m, t, now() + l * interval '1 millisecond' FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[]) AS u (o, m, t, l)`,
 );
 /** The lease is taken and committed in one statement. */
 const LEASE_DUE = statement(
@@ -42,7 +42,8 @@ const RETRY_LATER = statement(
 
 /** `leaseMs`: the placing process sends the request itself and holds it that long; without it a poller takes it. */
 export async function enqueuePaymentRequest(tx: Sql, orderId: string, paymentMethod: string, traceparent: string, leaseMs?: number): Promise<void> {
-  await tx.count(ENQUEUE, [orderId, paymentMethod, traceparent, leaseMs ?? null]);
+  // One statement for the orders the transaction's requests place in the same pass.
+  await tx.batched(ENQUEUE, [[orderId], [paymentMethod], [traceparent], [leaseMs ?? null]]);
 }
 
 /** Leases up to `limit` due requests for `leaseMs`, with what payment-service must be asked. */

@@ -46,9 +46,12 @@ export function loadStreams(sql: Sql, streamIds: string[]): Promise<EventRow[]> 
   return sql.rows<EventRow>(LOAD_MANY, [streamIds]);
 }
 
-/** One statement for all of them; fails with 23505 if another writer took one of these versions first. */
+/**
+ * One statement for all of them (and for those other requests of the transaction append in
+ * the same pass); fails with 23505 if another writer took one of these versions first.
+ */
 export async function appendEvents(tx: Sql, events: NewEvent[]): Promise<void> {
-  await tx.count(APPEND, [
+  await tx.batched(APPEND, [
     events.map((e) => e.streamId),
     events.map((e) => e.version),
     events.map((e) => e.eventId),

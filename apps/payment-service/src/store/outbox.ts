@@ -35,8 +35,9 @@ const OLDEST = statement('outbox.oldest', 'SELECT id, topic, message_key, event_
 const BACKLOG = statement('outbox.backlog', 'SELECT count(*)::int AS depth, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS oldest_age_seconds FROM outbox');
 const REMOVE = batchStatement('outbox.remove', 'DELETE FROM outbox WHERE id = ANY($1)');
 
+/** One statement for the entries the transaction's requests add in the same pass. */
 export async function addToOutbox(tx: Sql, entries: OutboxEntry[]): Promise<void> {
-  await tx.count(ADD, [
+  await tx.batched(ADD, [
     entries.map((e) => e.topic),
     entries.map((e) => e.key),
     entries.map((e) => e.eventId),

@@ -2,7 +2,10 @@ import { batchStatement, statement, type Sql } from '@payhook/platform';
 
 /** Payments waiting for their processing outcome: every statement on `processing_jobs`. */
 
-const SCHEDULE = statement('processing-jobs.schedule', "INSERT INTO processing_jobs (payment_id, due_at) VALUES ($1, now() + $2 * interval '1 millisecond')");
+const SCHEDULE = statement(
+  'processing-jobs.schedule',
+  "INSERT INTO processing_jobs (payment_id, due_at) SELECT p, now() + d * interval '1 millisecond' FROM unnest($1::text[], $2::float8[]) AS u (p, d)",
+);
 /** The next due jobs not held by another instance, locked until the transaction ends. */
 const LOCK_NEXT_DUE = statement(
   'processing-jobs.lock-next-due',
@@ -16,8 +19,9 @@ const LOCK_DUE = batchStatement(
 );
 const FINISH = batchStatement('processing-jobs.finish', 'DELETE FROM processing_jobs WHERE payment_id = ANY($1)');
 
+/** One statement for the jobs the transaction's requests schedule in the same pass. */
 export async function scheduleProcessing(tx: Sql, paymentId: string, delayMs: number): Promise<void> {
-  await tx.count(SCHEDULE, [paymentId, delayMs]);
+  await tx.batched(SCHEDULE, [[paymentId], [delayMs]]);
 }
 
 export async function lockNextDueProcessing(tx: Sql, limit: number): Promise<string[]> {
