@@ -11,7 +11,7 @@ const INSERT = statement('sql-spec.insert', 'INSERT INTO items (id, label) VALUE
 const ALL = statement('sql-spec.all', 'SELECT id, label FROM items ORDER BY id');
 const PREPARED = statement('sql-spec.prepared', "SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name = 'sql-spec.all'");
 const BACKEND = statement('sql-spec.backend', 'SELECT pg_backend_pid() AS pid');
-const INSERT_ROWS = statement('sql-spec.insert-rows', 'INSERT INTO items (id, label) SELECT * FROM unnest($1::int[], $2::text[])');
+const INSERT_ROWS = statement('sql-spec.insert-rows', 'INSERT INTO items (id, label) SELECT * FROM unnest($1::int[], $2::text[]) RETURNING id');
 /** Rows written by one statement share its command id (cmin): how many statements wrote the rows. */
 const WRITES = statement('sql-spec.writes', 'SELECT count(DISTINCT cmin::text)::int AS n FROM items');
 
@@ -127,12 +127,13 @@ it('survives its connection being ended mid-transaction (a database restart): th
   expect(await database.rows(ALL)).toEqual([]);
 });
 
-it('sends the batched calls of one pass as one statement, their rows joined, and each call resolves', async () => {
-  const writes = await database.transaction(async (tx) => {
-    await Promise.all([tx.batched(INSERT_ROWS, [[1], ['one']]), tx.batched(INSERT_ROWS, [[2, 3], ['two', 'three']]), tx.batched(INSERT_ROWS, [[4], ['four']])]);
-    return tx.row<{ n: number }>(WRITES);
+it('sends the batched calls of one pass as one statement, their rows joined, and each call gets every returned row', async () => {
+  const [returned, writes] = await database.transaction(async (tx) => {
+    const calls = await Promise.all([tx.batched<{ id: number }>(INSERT_ROWS, [[1], ['one']]), tx.batched(INSERT_ROWS, [[2, 3], ['two', 'three']]), tx.batched(INSERT_ROWS, [[4], ['four']])]);
+    return [calls, await tx.row<{ n: number }>(WRITES)] as const;
   });
   expect(writes).toEqual({ n: 1 });
+  for (const rows of returned) expect(rows.map((row) => row.id)).toEqual([1, 2, 3, 4]);
   expect((await database.rows(ALL)).map((row) => row.label)).toEqual(['one', 'two', 'three', 'four']);
 });
 
@@ -159,7 +160,7 @@ it('sends batched calls still gathering before a COMMIT sent with the last state
 });
 
 it('runs a batched call outside a transaction at once, on its own', async () => {
-  await database.batched(INSERT_ROWS, [[5, 6], ['five', 'six']]);
+  expect(await database.batched(INSERT_ROWS, [[5, 6], ['five', 'six']])).toEqual([{ id: 5 }, { id: 6 }]);
   expect(await database.rows(ALL)).toEqual([
     { id: 5, label: 'five' },
     { id: 6, label: 'six' },

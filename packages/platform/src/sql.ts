@@ -47,13 +47,14 @@ export interface Sql {
   /** How many rows the statement changed. */
   count(statement: Statement, values?: readonly unknown[]): Promise<number>;
   /**
-   * Runs a statement whose every parameter is an array with one element per row (`unnest`)
-   * and whose result nobody reads (an insert). In a transaction, the calls of one statement
-   * issued in the same pass (the requests of a group commit, each adding its rows) are sent
-   * as one statement, their arrays joined: one execution instead of one per request. If it
-   * fails, every call fails, as their transaction does.
+   * Runs a statement whose every parameter is an array with one element per row (`unnest`),
+   * an insert. In a transaction, the calls of one statement issued in the same pass (the
+   * requests of a group commit, each adding its rows) are sent as one statement, their
+   * arrays joined: one execution instead of one per request. Each call resolves with every
+   * row the joined statement returned (a caller picks its own by key); if it fails, every
+   * call fails, as their transaction does.
    */
-  batched(statement: Statement, columns: ReadonlyArray<readonly unknown[]>): Promise<void>;
+  batched<R extends QueryResultRow>(statement: Statement, columns: ReadonlyArray<readonly unknown[]>): Promise<R[]>;
 }
 
 /** A transaction's handle: its statements, and its COMMIT sent along with the last of them. */
@@ -92,7 +93,7 @@ class StatementRunner implements Transaction {
   /** The COMMIT sent by `commit()`, if it was. */
   committed?: Promise<unknown>;
   /** Batched calls not sent yet, by statement: their rows, joined, and who waits for them. */
-  private readonly gathering = new Map<Statement, { columns: unknown[][]; waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> }>();
+  private readonly gathering = new Map<Statement, { columns: unknown[][]; waiters: Array<{ resolve: (rows: QueryResultRow[]) => void; reject: (error: unknown) => void }> }>();
 
   constructor(
     private readonly target: Queryable,
@@ -111,8 +112,8 @@ class StatementRunner implements Transaction {
     return (await this.run(statement, values)).rowCount ?? 0;
   }
 
-  batched(statement: Statement, columns: ReadonlyArray<readonly unknown[]>): Promise<void> {
-    if (!this.inTransaction) return this.run(statement, columns).then(() => undefined);
+  batched<R extends QueryResultRow>(statement: Statement, columns: ReadonlyArray<readonly unknown[]>): Promise<R[]> {
+    if (!this.inTransaction) return this.rows<R>(statement, columns);
     let gathered = this.gathering.get(statement);
     if (gathered === undefined) {
       gathered = { columns: columns.map((column) => [...column]), waiters: [] };
@@ -125,14 +126,14 @@ class StatementRunner implements Transaction {
       });
     }
     const { waiters } = gathered;
-    return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
+    return new Promise<R[]>((resolve, reject) => waiters.push({ resolve: (rows) => resolve(rows as R[]), reject }));
   }
 
   /** Sends the batched calls gathered so far, one statement each (before a COMMIT, too). */
   sendGathered(): void {
     for (const [statement, { columns, waiters }] of this.gathering) {
       this.run(statement, columns).then(
-        () => waiters.forEach((waiter) => waiter.resolve()),
+        ({ rows }) => waiters.forEach((waiter) => waiter.resolve(rows)),
         (error: unknown) => waiters.forEach((waiter) => waiter.reject(error)),
       );
     }
@@ -215,8 +216,8 @@ export class Database implements Sql {
     return this.direct.count(statement, values);
   }
 
-  batched(statement: Statement, columns: ReadonlyArray<readonly unknown[]>): Promise<void> {
-    return this.direct.batched(statement, columns);
+  batched<R extends QueryResultRow>(statement: Statement, columns: ReadonlyArray<readonly unknown[]>): Promise<R[]> {
+    return this.direct.batched<R>(statement, columns);
   }
 
   /**

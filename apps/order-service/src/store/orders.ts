@@ -55,7 +55,9 @@ const COLUMNS = 'id, status, amount, currency, items, payment_id, failure_code, 
 const PLACE = statement(
   'orders.place',
   `WITH placed AS (
-     INSERT INTO orders (id, status, items, amount, currency) VALUES ($1, 'pending_payment', $2, $3, $4) RETURNING ${COLUMNS}
+     INSERT INTO orders (id, status, items, amount, currency)
+     SELECT i, 'pending_payment', it, a, c FROM unnest($1::text[], $2::jsonb[], $3::int[], $4::text[]) AS u (i, it, a, c)
+     RETURNING ${COLUMNS}
    ), history AS (
      INSERT INTO order_history (order_id, status, cause) SELECT id, status, 'order.placed' FROM placed
    )
@@ -118,8 +120,10 @@ const CLAIM_FOR_RECONCILIATION = statement(
    RETURNING id, payment_id`,
 );
 
+/** One statement for the orders the transaction's requests place in the same pass; each gets its own row. */
 export async function placeOrder(tx: Sql, order: { id: string; items: LineItem[]; amount: number; currency: string }): Promise<OrderRow> {
-  return (await tx.row<OrderRow>(PLACE, [order.id, JSON.stringify(order.items), order.amount, order.currency])) as OrderRow;
+  const placed = await tx.batched<OrderRow>(PLACE, [[order.id], [JSON.stringify(order.items)], [order.amount], [order.currency]]);
+  return placed.find((row) => row.id === order.id) as OrderRow;
 }
 
 export function findOrder(sql: Sql, id: string): Promise<OrderRow | undefined> {
