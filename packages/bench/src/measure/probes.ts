@@ -41,10 +41,17 @@ export class Probes {
       pool = new Pool({ connectionString: testDatabaseUrl(this.stack.databaseName(app)), max: 4, idleTimeoutMillis: 0, application_name: 'payhook-bench' });
       // An idle connection's error (a restarted server) must not end the run: the pool replaces it.
       pool.on('error', () => undefined);
-      // Connected: the backend's pid came with its key data (idle connections never close, so a pid stays theirs).
+      // The backend's pid comes with its key data; a connection the pool drops (a restart)
+      // takes its pid out, so the set holds the live ones and a pid reused by an app's
+      // backend is not counted as the bench's.
+      const pidOf = (client: object) => (client as { processID?: number | null }).processID ?? undefined;
       pool.on('connect', (client) => {
-        const pid = (client as typeof client & { processID: number | null }).processID;
-        if (pid !== null) this.backends.add(pid);
+        const pid = pidOf(client);
+        if (pid !== undefined) this.backends.add(pid);
+      });
+      pool.on('remove', (client) => {
+        const pid = pidOf(client);
+        if (pid !== undefined) this.backends.delete(pid);
       });
       this.pools.set(app, pool);
     }
