@@ -21,7 +21,7 @@ import { postgresBaseline } from './baselines/postgres';
 import { runDispatcherOnly, startInstantReceiver } from './load/dispatcher-only';
 import { extraInstances, instanceUrl, stageCount, STAGE_COUNTERS, startBalancer } from './load/instances';
 import { postJson, runOpenLoop } from './load/open-loop';
-import { rampRates, sustained, type RampStep } from './load/ramp';
+import { backlogGrowthPerSecond, rampRates, sustained, type BacklogReading, type RampStep } from './load/ramp';
 import { sampleBacklog, type Backlog } from './measure/backlog';
 import { Probes } from './measure/probes';
 import { committedTransactions } from './measure/commits';
@@ -234,33 +234,43 @@ async function main(): Promise<void> {
       const settledBefore = await paid();
       const cpuBefore = cpuReading();
       const started = Date.now();
-      let backlogEarly = 0;
-      let second = 0;
+      const sinceStart = () => (Date.now() - started) / 1000;
+      // A reading of the backlog every second from a second in: the verdict follows its trend
+      // (a reading that fails is left out).
+      const readings: Array<Promise<BacklogReading | undefined>> = [];
+      const readBacklog = () => {
+        const atSeconds = sinceStart();
+        const answering = inFlight;
+        readings.push(
+          sampleBacklog(probes).then(
+            (b) => ({ atSeconds, backlog: sum(Object.values(b)) + answering }),
+            () => undefined,
+          ),
+        );
+      };
       const run = await runOpenLoop({
         rate,
         seconds: settings.rampStepSeconds,
         fire: (_i, scheduledAt) => placeOrder(scheduledAt),
-        onSecond: () => {
-          if (++second === 1) void sampleBacklog(probes).then((b) => (backlogEarly = sum(Object.values(b)) + inFlight));
-        },
+        onSecond: readBacklog,
       });
-      const elapsed = (Date.now() - started) / 1000;
+      const elapsed = sinceStart();
       const backlog = await sampleBacklog(probes);
       const settledAfter = await paid();
       // Payhook's CPU over the step (without the load generator's), per order settled in it.
       const { [LOAD_GENERATOR]: _bench, ...spent } = cpuSince(cpuBefore);
       const cpuMsPerOrder = sum(Object.values(spent)) / Math.max(settledAfter - settledBefore, 1);
+      const backlogReadings = [...(await Promise.all(readings)).filter((r) => r !== undefined), { atSeconds: elapsed, backlog: sum(Object.values(backlog)) + inFlight }];
       const step: RampStep = {
         targetRate: rate,
         acceptedRate: (expected.size - acceptedBefore) / settings.rampStepSeconds,
         settledRate: (settledAfter - settledBefore) / elapsed,
-        backlogEarly,
-        backlogEnd: sum(Object.values(backlog)) + inFlight,
+        backlogReadings,
       };
       const ok = sustained(step) && run.accepted === run.scheduled;
       say(
         `ramp ${rate}/s${tries > 1 ? ' (again)' : ''}: accepted ${step.acceptedRate.toFixed(0)}/s, settled ${step.settledRate.toFixed(0)}/s, ` +
-          `backlog ${backlogEarly} → ${step.backlogEnd} ${ok ? 'sustained' : 'NOT sustained'}`,
+          `backlog ${backlogReadings.map((r) => r.backlog).join(' → ')} (${backlogGrowthPerSecond(backlogReadings).toFixed(1)}/s) ${ok ? 'sustained' : 'NOT sustained'}`,
       );
       return { ...step, sustained: ok, tries, backlog, cpuMsPerOrder, orders: phase };
     };

@@ -35,8 +35,8 @@ function result(overrides: Partial<BenchResult> = {}): BenchResult {
     fixedRate: { offered: 200, seconds: 20, accepted: 4000, refused: 0, placementLatency: latency, ...hops },
     ramp: {
       steps: [
-        { targetRate: 25, acceptedRate: 25, settledRate: 25, backlogEarly: 2, backlogEnd: 2, sustained: true, tries: 1, backlog, cpuMsPerOrder: 2.4, ...hops },
-        { targetRate: 50, acceptedRate: 50, settledRate: 40, backlogEarly: 10, backlogEnd: 200, sustained: false, tries: 2, backlog, cpuMsPerOrder: 1.9, ...hops },
+        { targetRate: 25, acceptedRate: 25, settledRate: 25, backlogReadings: [{ atSeconds: 1, backlog: 2 }, { atSeconds: 8, backlog: 2 }], sustained: true, tries: 1, backlog, cpuMsPerOrder: 2.4, ...hops },
+        { targetRate: 50, acceptedRate: 50, settledRate: 40, backlogReadings: [{ atSeconds: 1, backlog: 10 }, { atSeconds: 2, backlog: 40 }, { atSeconds: 8, backlog: 200 }], sustained: false, tries: 2, backlog, cpuMsPerOrder: 1.9, ...hops },
       ],
       highestSustainedRate: 25,
     },
@@ -77,7 +77,8 @@ describe('formatReport', () => {
     const report = formatReport(result());
     expect(report).toContain('highest sustained rate: 25 orders/s');
     // A step that failed twice: run again from rest before the ramp stops.
-    expect(report).toMatch(/^50\s+2\s+50\s+40\s+10\s+200\s+NO/m);
+    // Its backlog: the first and last readings, and the median slope between readings (30, 27.1, 26.7/s).
+    expect(report).toMatch(/^50\s+2\s+50\s+40\s+10\s+200\s+27\.1\s+NO/m);
     // Each step ends with Payhook's CPU per order settled in it.
     expect(report).toMatch(/^25\s+1\s.*\s2\.40$/m);
     expect(report).toMatch(/HTTP: webhook POSTs\s+400\s+50\s+0\.13\s+25\s+0\.06/);

@@ -1,6 +1,6 @@
 import { duplicateEffects, formatLedger, lost, type Ledger } from '@payhook/testkit';
 import type { DispatcherOnlyResult } from '../load/dispatcher-only';
-import type { RampStep } from '../load/ramp';
+import { backlogGrowthPerSecond, type RampStep } from '../load/ramp';
 import type { Backlog } from '../measure/backlog';
 import { HOPS, type HopReport } from '../measure/hops';
 import type { BenchSettings } from '../settings';
@@ -96,14 +96,15 @@ export function formatReport(result: BenchResult): string {
     table(['stage (fixed-rate phase)', 'events/s'], Object.entries(fixedRate.stageRates)),
     '',
     table(
-      ['ramp step (orders/s)', 'tries', 'accepted/s', 'settled/s', 'backlog early', 'backlog end', 'sustained', 'e2e p50 ms', 'e2e p99 ms', 'order p50 ms', 'order p99 ms', 'CPU ms/order'],
+      ['ramp step (orders/s)', 'tries', 'accepted/s', 'settled/s', 'backlog early', 'backlog end', 'growth/s', 'sustained', 'e2e p50 ms', 'e2e p99 ms', 'order p50 ms', 'order p99 ms', 'CPU ms/order'],
       ramp.steps.map((s) => [
         String(s.targetRate),
         String(s.tries),
         s.acceptedRate,
         s.settledRate,
-        s.backlogEarly,
-        s.backlogEnd,
+        s.backlogReadings[0]?.backlog ?? 0,
+        s.backlogReadings[s.backlogReadings.length - 1]?.backlog ?? 0,
+        backlogGrowthPerSecond(s.backlogReadings),
         s.sustained ? 'yes' : 'NO',
         s.endToEnd.p50,
         s.endToEnd.p99,
