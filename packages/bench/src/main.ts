@@ -83,7 +83,9 @@ async function main(): Promise<void> {
     await stack.stop();
     await cleanUpRun(runId, databaseUrl, kafka.brokers).catch(() => undefined);
   };
+  // Ctrl-C, or a runner's timeout: the apps, the receiver and the run's databases go with the bench.
   process.once('SIGINT', () => void cleanUp().then(() => process.exit(130)));
+  process.once('SIGTERM', () => void cleanUp().then(() => process.exit(143)));
 
   try {
     await stack.start();
