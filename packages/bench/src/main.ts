@@ -22,7 +22,7 @@ import { runDispatcherOnly, startInstantReceiver } from './load/dispatcher-only'
 import { extraInstances, instanceUrl, stageCount, STAGE_COUNTERS, startBalancer } from './load/instances';
 import { postJson, runOpenLoop } from './load/open-loop';
 import { backlogGrowthPerSecond, rampRates, sustained, type BacklogReading, type RampStep } from './load/ramp';
-import { sampleBacklog, type Backlog } from './measure/backlog';
+import { BacklogReader, type Backlog } from './measure/backlog';
 import { Probes } from './measure/probes';
 import { committedTransactions } from './measure/commits';
 import { cpuMs, cpuMsBetween, cpuMsByPid, setApart } from './measure/cpu';
@@ -72,6 +72,7 @@ async function main(): Promise<void> {
   });
   const extra = extraInstances(stack.env, stack.urls, settings.instances);
   const probes = new Probes(stack);
+  const backlogs = new BacklogReader(probes);
   const ordersUrl = balancers?.orders.url ?? stack.urls['order-service'];
   const receiver = await startInstantReceiver();
   const cleanUp = async () => {
@@ -178,13 +179,14 @@ async function main(): Promise<void> {
       return true;
     };
     const progress = async (label: string) => {
-      const backlog = await sampleBacklog(probes);
+      const backlog = await backlogs.read();
       say(`${label}: accepted ${expected.size}, awaiting an answer ${inFlight}, paid ${await paid()}, backlog ${JSON.stringify(backlog)}`);
     };
 
     say(`warm-up: ${settings.rampStart} orders/s for ${settings.warmupSeconds} s (not measured)…`);
     await runOpenLoop({ rate: settings.rampStart, seconds: settings.warmupSeconds, fire: (_i, scheduledAt) => placeOrder(scheduledAt) });
     await waitFor(allPaid, { timeoutMs: 120_000, intervalMs: 250, description: 'the warm-up orders to be paid' });
+    await backlogs.markAtRest();
 
     // Idle CPU of each app, warmed up and at rest.
     say(`idle CPU: watching the apps do nothing for ${settings.idleSeconds} s…`);
@@ -244,7 +246,7 @@ async function main(): Promise<void> {
         const atSeconds = sinceStart();
         const answering = inFlight;
         readings.push(
-          sampleBacklog(probes).then(
+          backlogs.read().then(
             (b) => ({ atSeconds, backlog: sum(Object.values(b)) + answering }),
             () => undefined,
           ),
@@ -257,7 +259,7 @@ async function main(): Promise<void> {
         onSecond: readBacklog,
       });
       const elapsed = sinceStart();
-      const backlog = await sampleBacklog(probes);
+      const backlog = await backlogs.read();
       const settledAfter = await paid();
       // Payhook's CPU over the step (without the load generator's), per order settled in it.
       const { [LOAD_GENERATOR]: _bench, ...spent } = cpuSince(cpuBefore);
@@ -277,7 +279,11 @@ async function main(): Promise<void> {
       return { ...step, sustained: ok, tries, backlog, cpuMsPerOrder, orders: phase };
     };
     // Let the pipeline empty so each step starts from rest.
-    const rest = () => waitFor(allPaid, { timeoutMs: 120_000, intervalMs: 250, description: 'the ramp step to drain' });
+    const rest = async () => {
+      await waitFor(allPaid, { timeoutMs: 120_000, intervalMs: 250, description: 'the ramp step to drain' });
+      await backlogs.markAtRest();
+    };
+    await backlogs.markAtRest();
     for (const rate of rampRates(settings.rampStart, settings.rampStep, settings.rampMax)) {
       let step = await runStep(rate, 1);
       // Near the limit one slow second (a checkpoint, a collection) can tip a step: a
