@@ -1,3 +1,5 @@
+import { percentile } from '../stats/summary';
+
 /** The backlog at one moment of a ramp step. */
 export interface BacklogReading {
   /** Seconds since the step began. */
@@ -18,8 +20,8 @@ export interface RampStep {
 }
 
 /**
- * How fast the backlog grew over a step, per second: the median of the slopes between every
- * two readings (the Theil–Sen estimator). A stage that falls behind adds to the backlog
+ * How fast the backlog grew over a step, per second: the median (nearest-rank p50) of the
+ * slopes between every two readings (the Theil–Sen estimator). A stage that falls behind adds to the backlog
  * every second and moves every slope; one slow second (a checkpoint, a collection, a
  * neighbour on the machine) moves only the slopes through its reading, and the median
  * leaves them out, where the slope from the first reading to the last took it whole.
@@ -32,10 +34,7 @@ export function backlogGrowthPerSecond(readings: readonly BacklogReading[]): num
       if (seconds > 0) slopes.push((readings[j].backlog - readings[i].backlog) / seconds);
     }
   }
-  if (slopes.length === 0) return 0;
-  slopes.sort((a, b) => a - b);
-  const middle = Math.floor(slopes.length / 2);
-  return slopes.length % 2 === 1 ? slopes[middle] : (slopes[middle - 1] + slopes[middle]) / 2;
+  return slopes.length === 0 ? 0 : percentile(slopes.sort((a, b) => a - b), 50);
 }
 
 /**
