@@ -85,8 +85,8 @@ async function main(): Promise<void> {
     await cleanUpRun(runId, databaseUrl, kafka.brokers).catch(() => undefined);
   };
   // Ctrl-C, or a runner's timeout: the apps, the receiver and the run's databases go with the bench.
-  process.once('SIGINT', () => void cleanUp().then(() => process.exit(130)));
-  process.once('SIGTERM', () => void cleanUp().then(() => process.exit(143)));
+  process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
+  process.once('SIGTERM', () => void cleanUp().finally(() => process.exit(143)));
 
   try {
     await stack.start();
@@ -135,8 +135,6 @@ async function main(): Promise<void> {
       }),
       postgresCommitsPerSecond: await postgresBaseline({ databaseUrl: testDatabaseUrl(baselineDb, databaseUrl), poolSize: 10, seconds: settings.baselineSeconds }),
       httpPostsPerSecond: await httpBaseline({ url: `${stack.urls['order-service']}/webhooks/payments`, concurrency: 8, seconds: settings.baselineSeconds }),
-      // The raw client against the instant receiver: measured before the dispatcher-only phase (below).
-      instantHttpPostsPerSecond: 0,
     };
     say(
       `baselines: Kafka ${Math.round(baselines.kafkaMessagesPerSecond)} msg/s, Postgres ${Math.round(baselines.postgresCommitsPerSecond)} commits/s, ` +
@@ -314,7 +312,6 @@ async function main(): Promise<void> {
     for (let i = 0; i < 3; i++) {
       rawClient = Math.max(rawClient, await httpBaseline({ url: receiver.url, concurrency: dispatcherInFlight(settings.dispatcherEndpoints), seconds: settings.baselineSeconds }));
     }
-    baselines.instantHttpPostsPerSecond = rawClient;
     say(`dispatcher only: baseline ${Math.round(rawClient)} POST/s from the raw client to an instant receiver; ${settings.dispatcherEvents} events to ${settings.dispatcherEndpoints} instant endpoints…`);
     const dispatcherCpuBefore = cpuReading();
     const delivered = await runDispatcherOnly(stack, probes, {
@@ -340,7 +337,8 @@ async function main(): Promise<void> {
       runAt: new Date().toISOString(),
       machine: { cores: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
       settings,
-      baselines,
+      // The raw client against the instant receiver was measured before the dispatcher-only phase.
+      baselines: { ...baselines, instantHttpPostsPerSecond: rawClient },
       fixedRate: {
         offered: settings.rate,
         seconds: settings.seconds,
