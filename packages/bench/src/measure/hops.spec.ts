@@ -6,6 +6,7 @@ const journey = (start: number, i: number): EventJourney => ({
   eventCommitted: start,
   publishedToKafka: start + 5,
   deliveryRowCommitted: start + 8,
+  webhookSent: start + 9,
   webhookReceived: start + 10,
   orderCommitted: start + 12,
 });
@@ -18,7 +19,8 @@ describe('hopReport', () => {
     expect(report.endToEnd.p50).toBe(12);
     expect(report.hops['outbox → Kafka'].p99).toBe(5);
     expect(report.hops['Kafka → delivery row'].p50).toBe(3);
-    expect(report.hops['delivery row → webhook received'].max).toBe(2);
+    expect(report.hops['delivery row → webhook sent'].max).toBe(1);
+    expect(report.hops['sent → received by order-service'].p50).toBe(1);
     expect(report.hops['received → order committed'].mean).toBe(2);
   });
 

@@ -8,11 +8,13 @@ export interface EventJourney {
   eventCommitted: number;
   publishedToKafka: number;
   deliveryRowCommitted: number;
+  /** The start of the attempt that order-service answered with a 2xx. */
+  webhookSent: number;
   webhookReceived: number;
   orderCommitted: number;
 }
 
-export const HOPS = ['outbox → Kafka', 'Kafka → delivery row', 'delivery row → webhook received', 'received → order committed'] as const;
+export const HOPS = ['outbox → Kafka', 'Kafka → delivery row', 'delivery row → webhook sent', 'sent → received by order-service', 'received → order committed'] as const;
 
 export interface HopReport {
   /** Payment event commit to order update commit. */
@@ -28,8 +30,10 @@ const epochMs = (column: string) => `(extract(epoch FROM ${column}) * 1000)::flo
 
 /**
  * Follows the payment.succeeded event of each order through the three databases: its
- * commit in payment-service, the Kafka record's timestamp and the delivery row in the
- * dispatcher, and the inbox entry and order change in order-service.
+ * commit in payment-service, the Kafka record's timestamp, the delivery row and its
+ * delivered attempt in the dispatcher, and the inbox entry and order change in
+ * order-service. The inbox entry is stamped by the transaction that applied the webhook, so
+ * "sent → received" holds the POST and the receiver's wait for that transaction.
  */
 export async function followEvents(stack: TestStack, scheduled: Map<string, number>): Promise<EventJourney[]> {
   const [registration] = await stack.query<{ endpoint_id: string }>('order-service', 'SELECT endpoint_id FROM webhook_registration');
@@ -41,10 +45,11 @@ export async function followEvents(stack: TestStack, scheduled: Map<string, numb
        FROM events s JOIN events c ON c.stream_id = s.stream_id AND c.type = 'payment.created'
        WHERE s.type = 'payment.succeeded'`,
     ),
-    stack.query<{ id: string; event_id: string; published: number; created: number }>(
+    stack.query<{ id: string; event_id: string; published: number; created: number; sent: number }>(
       'webhook-dispatcher',
-      `SELECT d.id, d.event_id, ${epochMs('e.published_at')} AS published, ${epochMs('d.created_at')} AS created
+      `SELECT d.id, d.event_id, ${epochMs('e.published_at')} AS published, ${epochMs('d.created_at')} AS created, ${epochMs('a.attempted_at')} AS sent
        FROM deliveries d JOIN events e ON e.id = d.event_id
+       JOIN delivery_attempts a ON a.delivery_id = d.id AND a.status_code BETWEEN 200 AND 299
        WHERE d.endpoint_id = $1 AND d.event_type = 'payment.succeeded'`,
       [registration.endpoint_id],
     ),
@@ -68,6 +73,7 @@ export async function followEvents(stack: TestStack, scheduled: Map<string, numb
       eventCommitted: event.at,
       publishedToKafka: delivery.published,
       deliveryRowCommitted: delivery.created,
+      webhookSent: delivery.sent,
       webhookReceived: change.received,
       orderCommitted: change.committed,
     });
@@ -83,7 +89,8 @@ export function hopReport(journeys: EventJourney[]): HopReport {
     hops: {
       'outbox → Kafka': summarize(series((j) => j.publishedToKafka - j.eventCommitted)),
       'Kafka → delivery row': summarize(series((j) => j.deliveryRowCommitted - j.publishedToKafka)),
-      'delivery row → webhook received': summarize(series((j) => j.webhookReceived - j.deliveryRowCommitted)),
+      'delivery row → webhook sent': summarize(series((j) => j.webhookSent - j.deliveryRowCommitted)),
+      'sent → received by order-service': summarize(series((j) => j.webhookReceived - j.webhookSent)),
       'received → order committed': summarize(series((j) => j.orderCommitted - j.webhookReceived)),
     },
     stageRates: {

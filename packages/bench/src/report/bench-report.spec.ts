@@ -7,7 +7,7 @@ const latency = summarize([10, 20, 30]);
 const hops = {
   endToEnd: latency,
   orderLatency: latency,
-  hops: { 'outbox → Kafka': latency, 'Kafka → delivery row': latency, 'delivery row → webhook received': latency, 'received → order committed': latency },
+  hops: { 'outbox → Kafka': latency, 'Kafka → delivery row': latency, 'delivery row → webhook sent': latency, 'sent → received by order-service': latency, 'received → order committed': latency },
   stageRates: { 'payment events committed': 100, 'published to Kafka': 100, 'delivery rows committed': 100, 'webhooks received': 50, 'orders committed': 50 },
 };
 const cleanLedger: Ledger = {
