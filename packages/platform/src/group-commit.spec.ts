@@ -40,6 +40,32 @@ describe('GroupCommit', () => {
     expect(flushed[1].at - flushed[0].at).toBeGreaterThanOrEqual(195);
   });
 
+  it('with spacingMs, starts the next flush at once when hurried, and spaces the one after again', async () => {
+    const flushed: number[][] = [];
+    const group = new GroupCommit<number>(async (items) => void flushed.push(items), { spacingMs: 60_000 });
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
+    try {
+      await group.add(1);
+      const second = group.add(2);
+      // The spacing has begun: without hurry this flush would wait a minute (past the test's timeout).
+      await pause();
+      expect(flushed).toEqual([[1]]);
+      group.hurry();
+      await second;
+      expect(flushed).toEqual([[1], [2]]);
+      // Hurried once only: the next item waits out the spacing again.
+      const third = group.add(3);
+      await pause();
+      expect(flushed).toEqual([[1], [2]]);
+      group.hurry();
+      await third;
+      expect(flushed).toEqual([[1], [2], [3]]);
+    } finally {
+      // Whatever failed, no minute-long spacing outlives the test.
+      group.hurry();
+    }
+  });
+
   it('answers each item with its own result from the flush', async () => {
     const first = deferred();
     let calls = 0;

@@ -21,6 +21,15 @@ describe('PaymentIdSignal', () => {
     expect(woken).toEqual(['ord_1 first', 'ord_1 second', 'ord_2']);
   });
 
+  it('asks the recorder to hurry whenever a webhook starts to wait', async () => {
+    let hurried = 0;
+    signal.onWait(() => (hurried += 1));
+    const waits = [signal.wait('ord_1', 60_000), signal.wait('ord_2', 60_000)];
+    expect(hurried).toBe(2);
+    signal.recorded(['ord_1', 'ord_2']);
+    await Promise.all(waits);
+  });
+
   it('lets a waiter go after its timeout, and keeps nothing of it', async () => {
     await signal.wait('ord_1', 10);
     expect((signal as unknown as { waiting: Map<string, unknown> }).waiting.size).toBe(0);

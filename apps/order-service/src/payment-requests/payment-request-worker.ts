@@ -65,6 +65,8 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
     @Inject(TRACING) private readonly tracing: Tracing,
     private readonly paymentIds: PaymentIdSignal,
   ) {
+    // A webhook waiting for a payment id puts the answers' recording on its path.
+    paymentIds.onWait(() => this.answers.hurry());
     this.loop = new WorkerLoop({
       name: 'payment-requests',
       logger,
