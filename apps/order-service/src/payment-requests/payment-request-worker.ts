@@ -46,7 +46,10 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
   /** Answers recorded many to a transaction; one that cannot be recorded on its own is set aside. */
   private readonly answers = new GroupCommit<Outcome>(
     async (batch) => {
-      await retryOnConflict(() => this.database.transaction((tx) => this.record(tx, batch)));
+      // Not waiting for the WAL flush: an answer lost in a server crash leaves its request
+      // queued, and asking again with the same Idempotency-Key gets the same answer. A later
+      // durable commit (the webhook it lets through) flushes it anyway.
+      await retryOnConflict(() => this.database.transaction((tx) => this.record(tx, batch), { durable: false }));
       // Only a created payment's id was recorded: a webhook woken for anything else would wait again.
       this.paymentIds.recorded(batch.flatMap(({ request, outcome }) => (outcome.kind === 'created' ? [request.order_id] : [])));
     },

@@ -60,6 +60,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     await this.producer.disconnect();
   }
 
+  /**
+   * The commit does not wait for the WAL flush: Kafka already has the events, so a removal
+   * lost in a server crash only publishes them again, and consumers dedupe by event id.
+   */
   async publishBatch(): Promise<number> {
     return this.database.transaction(async (tx) => {
       // Sent together: the read is wasted only while another instance holds the lock.
@@ -86,7 +90,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       }
       await tx.commit(removeFromOutbox(tx, rows.map((r) => r.id)));
       return rows.length;
-    });
+    }, { durable: false });
   }
 
   /** In id order, per topic, in requests that fit the broker's limit. */
