@@ -53,7 +53,16 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly saturated = new Set<string>();
   /** The last claim was cut short by the worker's room, not by what was due: the next freed room claims again. */
   private full = false;
-  private readonly leaseMs: number;
+  /**
+   * Fresh deliveries promised to the ingest (`reserve`) and not handed over or given back
+   * yet, per endpoint: counted as queued, so promises and claims together stay within the room.
+   */
+  private readonly promised = new Map<string, number>();
+  /** The last claim took all it could: older rows may be due, and fresh ones go behind them, through the table. */
+  private behind = false;
+  private stopping = false;
+  /** How long a claimed or handed-over row stays this worker's. */
+  readonly leaseMs: number;
   /**
    * Successful attempts, recorded many to a transaction under load, spaced: the endpoint's
    * slot is free once the answer is in, so the wait holds only the worker's room.
@@ -97,13 +106,18 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Stops claiming, gives back what was claimed and not sent, then waits for the sends in flight (each bounded by the timeout). */
   async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
     await this.loop.stop();
-    const unsent = [...this.queued.values()].flat().map((row) => row.id);
+    const unsent = [...this.queued.values()].flat();
     this.queued.clear();
-    await releaseLeases(this.database, unsent).catch((error: unknown) =>
-      this.logger.warn({ err: error, deliveries: unsent.length }, 'could not give back claimed deliveries; their leases bring them back'),
-    );
+    await this.releaseUnsent(unsent);
     await Promise.all(this.sends);
+  }
+
+  private releaseUnsent(rows: ClaimedDelivery[]): Promise<void> {
+    return releaseLeases(this.database, rows.map((row) => row.id)).catch((error: unknown) =>
+      this.logger.warn({ err: error, deliveries: rows.length }, 'could not give back claimed deliveries; their leases bring them back'),
+    );
   }
 
   /** Wakes the loop now (a retry or recover in this process). */
@@ -111,19 +125,87 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     this.loop.kick();
   }
 
+  /** Queued here, or promised to the ingest and not handed over yet. */
   private queuedFor(endpoint: string): number {
-    return this.queued.get(endpoint)?.length ?? 0;
+    return (this.queued.get(endpoint)?.length ?? 0) + (this.promised.get(endpoint) ?? 0);
+  }
+
+  /**
+   * How many more deliveries the worker may take. Held at most: twice the concurrency,
+   * queued, promised or awaiting an answer. An answered send awaits its group commit (up to
+   * the spacing and a commit): counting it here left the claim waiting on the recording,
+   * not on the receivers. Those have a bound of their own.
+   */
+  private room(): number {
+    const awaitingAnswer = total(this.inFlightByEndpoint.values());
+    const recording = this.sends.size - awaitingAnswer;
+    if (recording >= RECORDING_FACTOR * this.config.WEBHOOK_CONCURRENCY) return 0;
+    const queuedCount = total([...this.queued.values()].map((queue) => queue.length)) + total(this.promised.values());
+    return 2 * this.config.WEBHOOK_CONCURRENCY - awaitingAnswer - queuedCount;
+  }
+
+  /** How many more deliveries of this endpoint the worker may take: its free places, and its rate's tokens. */
+  private placesFor(endpoint: string, now: number): number {
+    const places = 2 * this.config.WEBHOOK_ENDPOINT_CONCURRENCY - (this.inFlightByEndpoint.get(endpoint) ?? 0) - this.queuedFor(endpoint);
+    const bucket = this.buckets.get(endpoint);
+    return bucket ? Math.min(places, bucket.available(now) - this.queuedFor(endpoint)) : places;
+  }
+
+  /**
+   * Takes fresh deliveries from the ingest, which inserts them already leased to this worker
+   * (for `leaseMs`) and hands them over once they commit (`handOver`): they skip the claim,
+   * its transaction and its wake-up. One entry per delivery the ingest is about to insert
+   * (its endpoint); says which are taken. None while the worker stops, or while the last
+   * claim found more due than it could take (those older rows go first), and no more than
+   * the room and the endpoint's places allow, as a claim would; the rest are inserted to
+   * be claimed. A reservation ends with `handOver`, or `giveBack` if nothing was committed.
+   */
+  reserve(endpointIds: string[]): boolean[] {
+    let room = this.stopping || this.behind ? 0 : this.room();
+    const now = Date.now();
+    return endpointIds.map((endpoint) => {
+      if (room <= 0 || this.placesFor(endpoint, now) <= 0) return false;
+      room -= 1;
+      this.promised.set(endpoint, (this.promised.get(endpoint) ?? 0) + 1);
+      return true;
+    });
+  }
+
+  /** Ends reservations whose rows were not committed. */
+  giveBack(endpointIds: string[]): void {
+    for (const endpoint of endpointIds) this.unpromise(endpoint);
+    if (endpointIds.length > 0) this.roomFreed();
+  }
+
+  /** Reserved rows, committed leased to this worker: they are queued and sent as a claim's are. */
+  handOver(rows: ClaimedDelivery[]): void {
+    for (const row of rows) this.unpromise(row.endpoint_id);
+    if (this.stopping) {
+      // Shutting down: given back at once, as the queued rows are.
+      void this.releaseUnsent(rows);
+      return;
+    }
+    this.enqueue(rows);
+    this.pump();
+  }
+
+  private unpromise(endpoint: string): void {
+    const left = (this.promised.get(endpoint) ?? 1) - 1;
+    if (left > 0) this.promised.set(endpoint, left);
+    else this.promised.delete(endpoint);
+  }
+
+  private enqueue(rows: ClaimedDelivery[]): void {
+    for (const row of rows) {
+      const queue = this.queued.get(row.endpoint_id) ?? [];
+      queue.push(row);
+      this.queued.set(row.endpoint_id, queue);
+    }
   }
 
   private async claimAndSend(): Promise<number> {
     const cap = this.config.WEBHOOK_ENDPOINT_CONCURRENCY;
-    // Held at most: twice the concurrency, queued or awaiting an answer. An answered send
-    // awaits its group commit (up to the spacing and a commit): counting it here left the
-    // claim waiting on the recording, not on the receivers. Those have a bound of their own.
-    const queuedCount = total([...this.queued.values()].map((queue) => queue.length));
-    const awaitingAnswer = total(this.inFlightByEndpoint.values());
-    const recording = this.sends.size - awaitingAnswer;
-    const room = recording >= RECORDING_FACTOR * this.config.WEBHOOK_CONCURRENCY ? 0 : 2 * this.config.WEBHOOK_CONCURRENCY - awaitingAnswer - queuedCount;
+    const room = this.room();
     if (room <= 0) {
       // All room is held: the next answer or recording to finish frees some and claims again.
       this.full = true;
@@ -131,25 +213,21 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const now = Date.now();
     const slots: Record<string, number> = {};
-    for (const endpoint of new Set([...this.inFlightByEndpoint.keys(), ...this.queued.keys()])) {
-      slots[endpoint] = 2 * cap - (this.inFlightByEndpoint.get(endpoint) ?? 0) - this.queuedFor(endpoint);
-    }
     for (const [endpoint, bucket] of this.buckets) {
       // Bounded: a bucket idle for a minute (its endpoint quiet, deleted or unlimited) goes.
       if (bucket.isIdle(now, BUCKET_IDLE_MS)) this.buckets.delete(endpoint);
-      else slots[endpoint] = Math.min(slots[endpoint] ?? 2 * cap, bucket.available(now) - this.queuedFor(endpoint));
+    }
+    for (const endpoint of new Set([...this.inFlightByEndpoint.keys(), ...this.queued.keys(), ...this.promised.keys(), ...this.buckets.keys()])) {
+      slots[endpoint] = this.placesFor(endpoint, now);
     }
     const limit = Math.min(room, this.config.WEBHOOK_BATCH_SIZE);
     // A lease is soft state: lost in a server crash, the row is claimed and sent again (at least once).
     const rows = await this.database.transaction((tx) => tx.commit(claimDueDeliveries(tx, { limit, perEndpoint: 2 * cap, slots, leaseMs: this.leaseMs })), { durable: false });
     this.full = rows.length === limit && limit < this.config.WEBHOOK_BATCH_SIZE;
+    this.behind = rows.length === limit;
+    this.enqueue(rows);
     const claimed = new Map<string, number>();
-    for (const row of rows) {
-      claimed.set(row.endpoint_id, (claimed.get(row.endpoint_id) ?? 0) + 1);
-      const queue = this.queued.get(row.endpoint_id) ?? [];
-      queue.push(row);
-      this.queued.set(row.endpoint_id, queue);
-    }
+    for (const row of rows) claimed.set(row.endpoint_id, (claimed.get(row.endpoint_id) ?? 0) + 1);
     for (const [endpoint, count] of claimed) if (count >= (slots[endpoint] ?? 2 * cap)) this.saturated.add(endpoint);
     this.pump();
     return rows.length;

@@ -3,7 +3,8 @@ import { parsePaymentEvent } from '@payhook/contracts';
 import { MessageConsumer, MessagingAdmin, type IncomingMessage, type KafkaCluster } from '@payhook/messaging';
 import { Database, KAFKA, Metrics, parseTraceparent, Quarantine, retryOnConflict, runIsolated, type Transaction } from '@payhook/platform';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../config';
-import { createDeliveries } from '../store/deliveries';
+import { DeliveryWorker } from '../deliveries/delivery-worker';
+import { createDeliveries, type ClaimedDelivery, type NewDelivery } from '../store/deliveries';
 import { subscribedEndpoints } from '../store/endpoints';
 import { recordEvents, type NewEvent } from '../store/events';
 import { deliveryId } from './delivery-id';
@@ -15,6 +16,11 @@ import { deliveryId } from './delivery-id';
  * (sent when it is enabled again); the offset is committed only after that commit.
  * A message that is not a payment event, or an event whose recording fails on its own,
  * is quarantined with its bytes and the batch goes on without it.
+ *
+ * Pending deliveries the delivery worker of this process has room for are inserted
+ * already leased to it and handed to it once they commit: no claim, no wake-up, a
+ * transaction fewer between a payment's commit and its webhook. If this process dies
+ * before sending them, their lease runs out and any worker claims them.
  */
 @Injectable()
 export class EventIngest implements OnApplicationBootstrap, OnModuleDestroy {
@@ -25,6 +31,7 @@ export class EventIngest implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(KAFKA) kafka: KafkaCluster,
     @Inject(DISPATCHER_CONFIG) config: DispatcherConfig,
     private readonly quarantine: Quarantine,
+    private readonly worker: DeliveryWorker,
     @Inject(MessagingAdmin) admin: MessagingAdmin,
     @Inject(Metrics) metrics: Metrics,
   ) {
@@ -70,25 +77,47 @@ export class EventIngest implements OnApplicationBootstrap, OnModuleDestroy {
       events.push({ id: parsed.value.id, type: parsed.value.type, body, publishedAt: message.timestamp, traceparent: parseTraceparent(message.headers.traceparent) ? message.headers.traceparent : null });
     }
     await runIsolated(events, {
-      run: (batch) => retryOnConflict(() => this.database.transaction((tx) => this.record(tx, batch))),
+      run: (batch) => retryOnConflict(() => this.recordAndHandOver(batch)),
       setAside: (event, reason) => this.quarantine.setAside({ worker: 'ingest', recordId: event.id, reason, payload: event.body }),
     });
   }
 
+  /** Records the batch; the worker gets the rows it reserved once they commit, or its reservations back. */
+  private async recordAndHandOver(events: NewEvent[]): Promise<void> {
+    const handOff: ClaimedDelivery[] = [];
+    try {
+      await this.database.transaction((tx) => this.record(tx, events, handOff));
+    } catch (error) {
+      this.worker.giveBack(handOff.map((row) => row.endpoint_id));
+      throw error;
+    }
+    this.worker.handOver(handOff);
+  }
+
   /**
    * The events and the endpoints of their types are asked for together (one round trip, on
-   * the way from a payment's commit to its webhook); deliveries are made for the fresh events only.
+   * the way from a payment's commit to its webhook); deliveries are made for the fresh events
+   * only. Those the worker takes are inserted leased and added to `handOff`.
    */
-  private async record(tx: Transaction, events: NewEvent[]): Promise<void> {
+  private async record(tx: Transaction, events: NewEvent[], handOff: ClaimedDelivery[]): Promise<void> {
     const [fresh, endpoints] = await Promise.all([recordEvents(tx, events), subscribedEndpoints(tx, [...new Set(events.map((event) => event.type))])]);
     if (fresh.length === 0) return;
-    await tx.commit(createDeliveries(
-      tx,
-      fresh.flatMap((event) =>
-        endpoints
-          .filter((endpoint) => endpoint.event_types === null || endpoint.event_types.includes(event.type))
-          .map((endpoint) => ({ id: deliveryId(), endpointId: endpoint.id, eventId: event.id, eventType: event.type, status: endpoint.status })),
-      ),
-    ));
+    const byId = new Map(events.map((event) => [event.id, event]));
+    const deliveries = fresh.flatMap(({ id }) => {
+      const event = byId.get(id) as NewEvent;
+      return endpoints
+        .filter((endpoint) => endpoint.event_types === null || endpoint.event_types.includes(event.type))
+        .map((endpoint) => ({ id: deliveryId(), event, endpoint }));
+    });
+    const pending = deliveries.filter(({ endpoint }) => endpoint.status === 'pending');
+    const taken = this.worker.reserve(pending.map(({ endpoint }) => endpoint.id));
+    const leased = new Set<string>();
+    pending.forEach(({ id, event, endpoint }, i) => {
+      if (!taken[i]) return;
+      leased.add(id);
+      handOff.push({ id, endpoint_id: endpoint.id, attempts: 0, url: endpoint.url, rate_limit_per_second: endpoint.rate_limit_per_second, body: event.body, secrets: endpoint.secrets, traceparent: event.traceparent });
+    });
+    const rows: NewDelivery[] = deliveries.map(({ id, event, endpoint }) => ({ id, endpointId: endpoint.id, eventId: event.id, eventType: event.type, status: endpoint.status, leased: leased.has(id) }));
+    await tx.commit(createDeliveries(tx, rows, this.worker.leaseMs));
   }
 }

@@ -1,4 +1,5 @@
 import { batchStatement, statement, type Sql } from '@payhook/platform';
+import { secretsInForce } from './endpoints';
 
 /**
  * Deliveries and their attempt log: every statement on `deliveries` and
@@ -50,6 +51,8 @@ export interface NewDelivery {
   eventId: string;
   eventType: string;
   status: 'pending' | 'held';
+  /** Inserted already leased to this process, which sends it once the insert commits: no claim. */
+  leased: boolean;
 }
 
 export interface SuccessfulAttempt {
@@ -81,8 +84,9 @@ const COLUMNS = 'id, endpoint_id, event_id, event_type, status, attempts, next_a
 
 const CREATE = statement(
   'deliveries.create',
-  `INSERT INTO deliveries (id, endpoint_id, event_id, event_type, status)
-   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])`,
+  `INSERT INTO deliveries (id, endpoint_id, event_id, event_type, status, lease_until)
+   SELECT id, endpoint_id, event_id, event_type, status, CASE WHEN leased THEN now() + $7 * interval '1 millisecond' END
+   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[]) AS d (id, endpoint_id, event_id, event_type, status, leased)`,
 );
 
 /**
@@ -126,9 +130,7 @@ export const CLAIM_DUE = batchStatement(
      RETURNING d.id, d.endpoint_id, d.event_id, d.attempts
    )
    SELECT c.id, c.endpoint_id, c.attempts, e.url, e.rate_limit_per_second, ev.body, ev.traceparent,
-     ARRAY(SELECT s.secret FROM endpoint_secrets s
-           WHERE s.endpoint_id = c.endpoint_id AND (s.expires_at IS NULL OR s.expires_at > now())
-           ORDER BY s.id DESC) AS secrets
+     ${secretsInForce('c.endpoint_id')} AS secrets
    FROM claimed c
    CROSS JOIN LATERAL (SELECT url, rate_limit_per_second FROM endpoints WHERE id = c.endpoint_id LIMIT 1) e
    CROSS JOIN LATERAL (SELECT body, traceparent FROM events WHERE id = c.event_id LIMIT 1) ev`,
@@ -227,9 +229,18 @@ const EXPIRE_HELD = statement(
    WHERE id IN (SELECT id FROM deliveries WHERE status = 'held' AND created_at < $1 ORDER BY id LIMIT $2 FOR UPDATE)`,
 );
 
-export async function createDeliveries(tx: Sql, rows: NewDelivery[]): Promise<void> {
+/** Leased rows (`leased`) are held for `leaseMs` by the process that inserts them. */
+export async function createDeliveries(tx: Sql, rows: NewDelivery[], leaseMs: number): Promise<void> {
   if (rows.length === 0) return;
-  await tx.count(CREATE, [rows.map((r) => r.id), rows.map((r) => r.endpointId), rows.map((r) => r.eventId), rows.map((r) => r.eventType), rows.map((r) => r.status)]);
+  await tx.count(CREATE, [
+    rows.map((r) => r.id),
+    rows.map((r) => r.endpointId),
+    rows.map((r) => r.eventId),
+    rows.map((r) => r.eventType),
+    rows.map((r) => r.status),
+    rows.map((r) => r.leased),
+    leaseMs,
+  ]);
 }
 
 /**

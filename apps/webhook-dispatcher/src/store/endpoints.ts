@@ -18,12 +18,22 @@ export interface EndpointRow {
   updated_at: Date;
 }
 
-/** An endpoint an event is delivered to, and the status its new delivery starts in. */
+/** An endpoint an event is delivered to, the status its new delivery starts in, and what sending to it needs. */
 export interface EndpointTarget {
   id: string;
   event_types: string[] | null;
   status: 'pending' | 'held';
+  url: string;
+  rate_limit_per_second: number | null;
+  /** Its signing secrets still in force, newest first. */
+  secrets: string[];
 }
+
+/** The signing secrets in force of the endpoint whose id is `endpointId` (a column), newest first. */
+export const secretsInForce = (endpointId: string) =>
+  `ARRAY(SELECT s.secret FROM endpoint_secrets s
+         WHERE s.endpoint_id = ${endpointId} AND (s.expires_at IS NULL OR s.expires_at > now())
+         ORDER BY s.id DESC)`;
 
 const COLUMNS = 'id, url, description, event_types, status, disabled_reason, rate_limit_per_second, created_at, updated_at';
 
@@ -82,7 +92,9 @@ const ADD_SECRET = statement('endpoints.add-secret', 'INSERT INTO endpoint_secre
  */
 const SUBSCRIBED = statement(
   'endpoints.subscribed',
-  `SELECT id, event_types, CASE WHEN status = 'enabled' THEN 'pending' ELSE 'held' END AS status FROM endpoints
+  `SELECT id, event_types, CASE WHEN status = 'enabled' THEN 'pending' ELSE 'held' END AS status,
+     url, rate_limit_per_second, ${secretsInForce('endpoints.id')} AS secrets
+   FROM endpoints
    WHERE event_types IS NULL OR event_types && $1::text[]
    ORDER BY id FOR SHARE`,
 );

@@ -6,6 +6,7 @@ import { IdempotencyKeys1732700000001 } from './1732700000001-idempotency-keys';
 import { HeldDeliveries1732800000000 } from './1732800000000-held-deliveries';
 import { DeliveriesByTime1733000000001 } from './1733000000001-deliveries-by-time';
 import { DeliveriesFillFactor1733200000000 } from './1733200000000-deliveries-fill-factor';
+import { NotifyClaimableDeliveries1733300000000 } from './1733300000000-notify-claimable-deliveries';
 
 export const migrations = [
   DispatcherSchema1732400000000,
@@ -18,4 +19,5 @@ export const migrations = [
   traceparentColumn('events', 1733000000000),
   DeliveriesByTime1733000000001,
   DeliveriesFillFactor1733200000000,
+  NotifyClaimableDeliveries1733300000000,
 ];
