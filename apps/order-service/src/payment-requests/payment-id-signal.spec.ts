@@ -30,6 +30,15 @@ describe('PaymentIdSignal', () => {
     await Promise.all(waits);
   });
 
+  it("knows whose answer is being recorded, until its recording ends whatever came of it", () => {
+    signal.answered(['ord_1', 'ord_2']);
+    expect([signal.isRecording('ord_1'), signal.isRecording('ord_2'), signal.isRecording('ord_3')]).toEqual([true, true, false]);
+    signal.settled(['ord_1']);
+    expect([signal.isRecording('ord_1'), signal.isRecording('ord_2')]).toEqual([false, true]);
+    signal.settled(['ord_2']);
+    expect((signal as unknown as { answering: Set<string> }).answering.size).toBe(0);
+  });
+
   it('lets a waiter go after its timeout, and keeps nothing of it', async () => {
     await signal.wait('ord_1', 10);
     expect((signal as unknown as { waiting: Map<string, unknown> }).waiting.size).toBe(0);

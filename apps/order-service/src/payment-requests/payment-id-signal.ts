@@ -5,12 +5,30 @@ import { Injectable } from '@nestjs/common';
  * recorded it, so the webhook is tried again at once rather than at the end of its wait.
  * A waiter leaves on the signal or its timeout: at most one entry per webhook waiting.
  * A wait also tells the recorder to hurry: the answers it records are off the webhook's
- * path, and spaced for that, until a webhook waits for one.
+ * path, and spaced for that, until a webhook waits for one. The orders whose answer is in
+ * and not recorded yet are known, so their webhooks wait before their first try, not after
+ * failing it (at most one entry per answer being recorded).
  */
 @Injectable()
 export class PaymentIdSignal {
   private readonly waiting = new Map<string, Set<() => void>>();
+  private readonly answering = new Set<string>();
   private hurry?: () => void;
+
+  /** The answer for these orders is in this process and is being recorded. */
+  answered(orderIds: string[]): void {
+    for (const orderId of orderIds) this.answering.add(orderId);
+  }
+
+  /** Their answers' recording ended, whatever came of it. */
+  settled(orderIds: string[]): void {
+    for (const orderId of orderIds) this.answering.delete(orderId);
+  }
+
+  /** Whether this order's answer is in and not recorded yet: its payment id may be moments away. */
+  isRecording(orderId: string): boolean {
+    return this.answering.has(orderId);
+  }
 
   /** `hurry` is called whenever a webhook starts to wait: the recorder's next flush should not be spaced. */
   onWait(hurry: () => void): void {

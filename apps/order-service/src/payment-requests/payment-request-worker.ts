@@ -46,12 +46,16 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
   /** Answers recorded many to a transaction; one that cannot be recorded on its own is set aside. */
   private readonly answers = new GroupCommit<Outcome>(
     async (batch) => {
-      // Not waiting for the WAL flush: an answer lost in a server crash leaves its request
-      // queued, and asking again with the same Idempotency-Key gets the same answer. A later
-      // durable commit (the webhook it lets through) flushes it anyway.
-      await retryOnConflict(() => this.database.transaction((tx) => this.record(tx, batch), { durable: false }));
-      // Only a created payment's id was recorded: a webhook woken for anything else would wait again.
-      this.paymentIds.recorded(batch.flatMap(({ request, outcome }) => (outcome.kind === 'created' ? [request.order_id] : [])));
+      try {
+        // Not waiting for the WAL flush: an answer lost in a server crash leaves its request
+        // queued, and asking again with the same Idempotency-Key gets the same answer. A later
+        // durable commit (the webhook it lets through) flushes it anyway.
+        await retryOnConflict(() => this.database.transaction((tx) => this.record(tx, batch), { durable: false }));
+        // Only a created payment's id was recorded: a webhook woken for anything else would wait again.
+        this.paymentIds.recorded(batch.flatMap(({ request, outcome }) => (outcome.kind === 'created' ? [request.order_id] : [])));
+      } finally {
+        this.paymentIds.settled(batch.map(({ request }) => request.order_id));
+      }
     },
     { maxBatch: BATCH, spacingMs: SPACING_MS.offPath },
   );
@@ -138,6 +142,7 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
     const outcome = await this.request(request);
     if (outcome.kind === 'invalid') return this.setAside({ request, outcome }, outcome.reason);
     try {
+      this.paymentIds.answered([request.order_id]);
       await this.answers.add({ request, outcome });
     } catch (error) {
       // The database is away: the lease runs out and the request is asked again (idempotently).

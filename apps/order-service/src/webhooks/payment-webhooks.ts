@@ -55,9 +55,12 @@ export class PaymentWebhooks {
   async apply(webhookId: string, event: PaymentEvent, rawBody: Buffer): Promise<WebhookResult> {
     let outcome: PaymentOutcome;
     try {
+      // Its payment's answer is being recorded here: wait for it rather than fail a first try.
+      const orderId = event.data.object.orderId;
+      if (this.paymentIds.isRecording(orderId)) await this.paymentIds.wait(orderId, PAYMENT_ID_WAIT_MS);
       outcome = await this.batches.add({ webhookId, event });
       for (let waits = 0; outcome.result === 'retry_later' && outcome.awaitsPaymentId && waits < PAYMENT_ID_WAITS; waits++) {
-        await this.paymentIds.wait(event.data.object.orderId, PAYMENT_ID_WAIT_MS);
+        await this.paymentIds.wait(orderId, PAYMENT_ID_WAIT_MS);
         outcome = await this.batches.add({ webhookId, event });
       }
     } catch (error) {
