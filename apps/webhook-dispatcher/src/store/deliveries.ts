@@ -232,15 +232,8 @@ const EXPIRE_HELD = statement(
 /** Leased rows (`leased`) are held for `leaseMs` by the process that inserts them. */
 export async function createDeliveries(tx: Sql, rows: NewDelivery[], leaseMs: number): Promise<void> {
   if (rows.length === 0) return;
-  await tx.count(CREATE, [
-    rows.map((r) => r.id),
-    rows.map((r) => r.endpointId),
-    rows.map((r) => r.eventId),
-    rows.map((r) => r.eventType),
-    rows.map((r) => r.status),
-    rows.map((r) => r.leased),
-    leaseMs,
-  ]);
+  const columns = [rows.map((r) => r.id), rows.map((r) => r.endpointId), rows.map((r) => r.eventId), rows.map((r) => r.eventType), rows.map((r) => r.status), rows.map((r) => r.leased)];
+  await tx.count(CREATE, [...columns, leaseMs]);
 }
 
 /**
