@@ -2,13 +2,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import type { PaymentEvent, PaymentSnapshot } from '@payhook/contracts';
-import { Database, loadConfig, RetentionLoop } from '@payhook/platform';
+import { Database, databaseUrl, loadConfig, RetentionLoop } from '@payhook/platform';
+import { Client } from 'pg';
 import pino from 'pino';
 import { sendWebhook, testDatabaseName, waitFor } from '@payhook/testkit';
 import { generateSecret } from '@payhook/webhook-signature';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app';
 import { configSchema } from '../src/config';
+import { PaymentIdSignal } from '../src/payment-requests/payment-id-signal';
 
 // order-service in process on real Postgres. payment-service and the dispatcher are small
 // HTTP stand-ins here (the end-to-end tests in packages/stack run the real ones).
@@ -374,6 +376,31 @@ describe('payment integrity: a webhook only pays the order it belongs to', () =>
       expect(JSON.parse((await deliver(early, { webhookId: sent.webhookId })).body)).toEqual({ result: 'applied', status: 'paid' });
     } finally {
       paymentServiceUp = true;
+    }
+  });
+});
+
+describe('payment ids recorded by another instance', () => {
+  it('are announced at commit, and wake a webhook waiting here for one of them', async () => {
+    const listener = new Client({ connectionString: databaseUrl(config.DATABASE_URL, config.ORDER_DATABASE_NAME) });
+    const signal = app.get(PaymentIdSignal);
+    let woken = false;
+    void signal.wait('ord_elsewhere', 60_000).then(() => (woken = true));
+    try {
+      await listener.connect();
+      const announced: string[] = [];
+      listener.on('notification', (n) => announced.push(...(n.payload ?? '').split(',')));
+      await listener.query('LISTEN payment_ids');
+      // This instance records the id of an order it placed, and says so.
+      const id = await placeOrder();
+      await waitFor(() => announced.includes(id), { timeoutMs: 5000, description: `the announcement of ${id}` });
+      // Another instance announces one this process never recorded: its waiter wakes.
+      await listener.query("SELECT pg_notify('payment_ids', 'ord_other,ord_elsewhere')");
+      await waitFor(() => woken, { timeoutMs: 5000, description: 'the waiter woken by the announcement' });
+    } finally {
+      // Whatever failed, no minute-long wait outlives the test.
+      signal.recorded(['ord_elsewhere']);
+      await listener.end();
     }
   });
 });

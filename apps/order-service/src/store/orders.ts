@@ -7,6 +7,10 @@ import type { LineItem, OrderStatus } from '../orders/domain/order-state';
  * same statement, so an order never changes without saying why.
  */
 
+/** The channel on which recorded payment ids are announced (their order ids, comma-separated). */
+export const PAYMENT_IDS_CHANNEL = 'payment_ids';
+const MAX_ANNOUNCED = 200;
+
 export interface OrderRow {
   id: string;
   status: OrderStatus;
@@ -96,10 +100,18 @@ const WRITE_PAYMENT_CHANGES = batchStatement(
    INSERT INTO order_history (order_id, status, cause, detail, event_id, webhook_id, payment_version)
    SELECT * FROM unnest($6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::int[])`,
 );
+/**
+ * Records payment ids and announces them on `payment_ids` (their order ids, comma-separated,
+ * sent at commit): a webhook waiting for one on another instance wakes then, not at its next poll.
+ */
 const RECORD_PAYMENT_IDS = batchStatement(
   'orders.record-payment-ids',
-  `UPDATE orders o SET payment_id = COALESCE(o.payment_id, c.payment_id), updated_at = now()
-   FROM unnest($1::text[], $2::text[]) AS c (order_id, payment_id) WHERE o.id = c.order_id`,
+  `WITH recorded AS (
+     UPDATE orders o SET payment_id = COALESCE(o.payment_id, c.payment_id), updated_at = now()
+     FROM unnest($1::text[], $2::text[]) AS c (order_id, payment_id) WHERE o.id = c.order_id
+     RETURNING o.id
+   )
+   SELECT pg_notify('${PAYMENT_IDS_CHANNEL}', string_agg(id, ',')) FROM recorded`,
 );
 const FAIL_PAYMENT = statement(
   'orders.fail-payment',
@@ -188,10 +200,15 @@ export async function writePaymentChanges(tx: Sql, changes: Map<string, PaymentC
   ]);
 }
 
-/** The payments payment-service created for these orders; a payment id once recorded never changes. */
+/**
+ * The payments payment-service created for these orders; a payment id once recorded never
+ * changes. At most 200 orders a call: their ids (37 bytes each with the comma) must fit a
+ * NOTIFY payload (8,000 bytes). The payment-request worker records 50 at most.
+ */
 export async function recordPaymentIds(tx: Sql, created: Array<{ orderId: string; paymentId: string }>): Promise<void> {
   if (created.length === 0) return;
-  await tx.count(RECORD_PAYMENT_IDS, [created.map((c) => c.orderId), created.map((c) => c.paymentId)]);
+  if (created.length > MAX_ANNOUNCED) throw new Error(`at most ${MAX_ANNOUNCED} payment ids are recorded at once, not ${created.length}`);
+  await tx.rows(RECORD_PAYMENT_IDS, [created.map((c) => c.orderId), created.map((c) => c.paymentId)]);
 }
 
 /** payment-service refused the payment outright: the order fails (if still waiting), with the reason. */

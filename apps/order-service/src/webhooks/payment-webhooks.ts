@@ -1,9 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { PaymentEvent } from '@payhook/contracts';
-import { Database, errorReason, GroupCommit, isTransientError, Metrics, Quarantine, retryOnConflict, SPACING_MS, type Counter, type Sql } from '@payhook/platform';
+import { Database, databaseUrl, errorReason, GroupCommit, isTransientError, LOGGER, Metrics, PgListener, Quarantine, retryOnConflict, SPACING_MS, type Counter, type Sql } from '@payhook/platform';
+import type { Logger } from 'pino';
+import { ORDER_CONFIG, type OrderConfig } from '../config';
 import { applyPayments, type ApplicationResult, type PaymentOutcome, type PaymentToApply } from '../orders/payment-application';
 import { PaymentIdSignal } from '../payment-requests/payment-id-signal';
 import { admitWebhooks } from '../store/inbox';
+import { PAYMENT_IDS_CHANNEL } from '../store/orders';
 
 export type WebhookResult = ApplicationResult | { result: 'duplicate' } | { result: 'quarantined'; reason: string };
 
@@ -16,9 +19,9 @@ interface VerifiedWebhook {
 const MAX_BATCH = 100;
 /**
  * A payment's webhook can beat the recording of payment-service's answer by milliseconds;
- * it is tried again as soon as this process records the id, or every 100 ms, for up to a
- * second (no transaction held meanwhile) before it is answered 409 and left to the
- * sender's retry, seconds later.
+ * it is tried again as soon as an instance records the id (this process's signal, or
+ * another's NOTIFY), or every 100 ms, for up to a second (no transaction held meanwhile)
+ * before it is answered 409 and left to the sender's retry, seconds later.
  */
 const PAYMENT_ID_WAIT_MS = 100;
 const PAYMENT_ID_WAITS = 10;
@@ -35,21 +38,39 @@ const PAYMENT_ID_WAITS = 10;
  * (group commit): under load one commit applies many, and a lone webhook commits at once.
  */
 @Injectable()
-export class PaymentWebhooks {
+export class PaymentWebhooks implements OnApplicationBootstrap, OnModuleDestroy {
   /** Verified webhooks by result: applied, stale (not newer), mismatch (not the order's), duplicate or quarantined. */
   private readonly received: Counter<'result'>;
   private readonly batches = new GroupCommit<VerifiedWebhook, PaymentOutcome>((webhooks) => retryOnConflict(() => this.applyBatch(webhooks)), {
     maxBatch: MAX_BATCH,
     spacingMs: SPACING_MS.endToEnd,
   });
+  /** Payment ids recorded by any instance, announced at their commit. */
+  private readonly recordedAnywhere: PgListener;
 
   constructor(
     @Inject(Database) private readonly database: Database,
     private readonly quarantine: Quarantine,
     private readonly paymentIds: PaymentIdSignal,
     @Inject(Metrics) metrics: Metrics,
+    @Inject(LOGGER) logger: Logger,
+    @Inject(ORDER_CONFIG) config: OrderConfig,
   ) {
     this.received = metrics.counter('payhook_webhooks_applied_total', 'Verified payment webhooks, by result (applied, stale, mismatch, duplicate, quarantined)', ['result']);
+    this.recordedAnywhere = new PgListener({
+      connectionString: databaseUrl(config.DATABASE_URL, config.ORDER_DATABASE_NAME),
+      channel: PAYMENT_IDS_CHANNEL,
+      logger,
+      onNotify: (orderIds) => paymentIds.recorded(orderIds.split(',')),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.recordedAnywhere.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.recordedAnywhere.stop();
   }
 
   async apply(webhookId: string, event: PaymentEvent, rawBody: Buffer): Promise<WebhookResult> {
