@@ -60,6 +60,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly promised = new Map<string, number>();
   /** The last claim took all it could: older rows may be due, and fresh ones go behind them, through the table. */
   private behind = false;
+  /** The most the claim in flight may bring: counted as held, so the ingest's promises meanwhile leave room for it. */
+  private claiming = 0;
   private stopping = false;
   /** How long a claimed or handed-over row stays this worker's. */
   readonly leaseMs: number;
@@ -140,7 +142,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const awaitingAnswer = total(this.inFlightByEndpoint.values());
     const recording = this.sends.size - awaitingAnswer;
     if (recording >= RECORDING_FACTOR * this.config.WEBHOOK_CONCURRENCY) return 0;
-    const queuedCount = total([...this.queued.values()].map((queue) => queue.length)) + total(this.promised.values());
+    const queuedCount = total([...this.queued.values()].map((queue) => queue.length)) + total(this.promised.values()) + this.claiming;
     return 2 * this.config.WEBHOOK_CONCURRENCY - awaitingAnswer - queuedCount;
   }
 
@@ -222,7 +224,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const limit = Math.min(room, this.config.WEBHOOK_BATCH_SIZE);
     // A lease is soft state: lost in a server crash, the row is claimed and sent again (at least once).
-    const rows = await this.database.transaction((tx) => tx.commit(claimDueDeliveries(tx, { limit, perEndpoint: 2 * cap, slots, leaseMs: this.leaseMs })), { durable: false });
+    this.claiming = limit;
+    const rows = await this.database
+      .transaction((tx) => tx.commit(claimDueDeliveries(tx, { limit, perEndpoint: 2 * cap, slots, leaseMs: this.leaseMs })), { durable: false })
+      .finally(() => (this.claiming = 0));
     this.full = rows.length === limit && limit < this.config.WEBHOOK_BATCH_SIZE;
     this.behind = rows.length === limit;
     this.enqueue(rows);
