@@ -30,6 +30,15 @@ describe('PaymentIdSignal', () => {
     await Promise.all(waits);
   });
 
+  it('lets the waiters of an answer go when its recording ends, whatever came of it', async () => {
+    signal.answered(['ord_1']);
+    let woken = false;
+    const waiting = signal.wait('ord_1', 60_000).then(() => (woken = true));
+    signal.settled(['ord_1']);
+    await waiting;
+    expect([woken, signal.isRecording('ord_1')]).toEqual([true, false]);
+  });
+
   it("knows whose answer is being recorded, until its recording ends whatever came of it", () => {
     signal.answered(['ord_1', 'ord_2']);
     expect([signal.isRecording('ord_1'), signal.isRecording('ord_2'), signal.isRecording('ord_3')]).toEqual([true, true, false]);

@@ -20,9 +20,13 @@ export class PaymentIdSignal {
     for (const orderId of orderIds) this.answering.add(orderId);
   }
 
-  /** Their answers' recording ended, whatever came of it. */
+  /**
+   * Their answers' recording ended, whatever came of it: their webhooks waiting here try
+   * again now (with the payment id if one was recorded; otherwise they fail and wait again).
+   */
   settled(orderIds: string[]): void {
     for (const orderId of orderIds) this.answering.delete(orderId);
+    this.recorded(orderIds);
   }
 
   /** Whether this order's answer is in and not recorded yet: its payment id may be moments away. */
@@ -52,6 +56,7 @@ export class PaymentIdSignal {
     });
   }
 
+  /** These orders' payment ids are recorded (here, or announced by another instance): their waiters go. */
   recorded(orderIds: string[]): void {
     for (const orderId of orderIds) for (const done of [...(this.waiting.get(orderId) ?? [])]) done();
   }

@@ -51,9 +51,8 @@ export class PaymentRequestWorker implements OnApplicationBootstrap, OnModuleDes
         // queued, and asking again with the same Idempotency-Key gets the same answer. A later
         // durable commit (the webhook it lets through) flushes it anyway.
         await retryOnConflict(() => this.database.transaction((tx) => this.record(tx, batch), { durable: false }));
-        // Only a created payment's id was recorded: a webhook woken for anything else would wait again.
-        this.paymentIds.recorded(batch.flatMap(({ request, outcome }) => (outcome.kind === 'created' ? [request.order_id] : [])));
       } finally {
+        // Their webhooks waiting here go now, whatever came of it, not at the end of their wait.
         this.paymentIds.settled(batch.map(({ request }) => request.order_id));
       }
     },
