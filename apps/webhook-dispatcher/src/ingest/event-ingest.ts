@@ -5,7 +5,7 @@ import { Database, KAFKA, Metrics, parseTraceparent, Quarantine, retryOnConflict
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../config';
 import { DeliveryWorker } from '../deliveries/delivery-worker';
 import { createDeliveries, type ClaimedDelivery, type NewDelivery } from '../store/deliveries';
-import { subscribedEndpoints } from '../store/endpoints';
+import { secretsOf, subscribedEndpoints } from '../store/endpoints';
 import { recordEvents, type NewEvent } from '../store/events';
 import { deliveryId } from './delivery-id';
 
@@ -84,11 +84,13 @@ export class EventIngest implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Records the batch; the worker gets the rows it reserved once they commit, or its reservations back. */
   private async recordAndHandOver(events: NewEvent[]): Promise<void> {
-    const handOff: ClaimedDelivery[] = [];
+    // The endpoint of each delivery the worker reserved, given back if the commit fails.
+    const reserved: string[] = [];
+    let handOff: ClaimedDelivery[];
     try {
-      await this.database.transaction((tx) => this.record(tx, events, handOff));
+      handOff = await this.database.transaction((tx) => this.record(tx, events, reserved));
     } catch (error) {
-      this.worker.giveBack(handOff.map((row) => row.endpoint_id));
+      this.worker.giveBack(reserved);
       throw error;
     }
     this.worker.handOver(handOff);
@@ -97,11 +99,12 @@ export class EventIngest implements OnApplicationBootstrap, OnModuleDestroy {
   /**
    * The events and the endpoints of their types are asked for together (one round trip, on
    * the way from a payment's commit to its webhook); deliveries are made for the fresh events
-   * only. Those the worker takes are inserted leased and added to `handOff`.
+   * only. Those the worker reserves are inserted leased, and the signing secrets of their
+   * endpoints are read with the insert (the same round trip); returns them ready to send.
    */
-  private async record(tx: Transaction, events: NewEvent[], handOff: ClaimedDelivery[]): Promise<void> {
+  private async record(tx: Transaction, events: NewEvent[], reserved: string[]): Promise<ClaimedDelivery[]> {
     const [fresh, endpoints] = await Promise.all([recordEvents(tx, events), subscribedEndpoints(tx, [...new Set(events.map((event) => event.type))])]);
-    if (fresh.length === 0) return;
+    if (fresh.length === 0) return [];
     const byId = new Map(events.map((event) => [event.id, event]));
     const deliveries = fresh.flatMap(({ id }) => {
       const event = byId.get(id) as NewEvent;
@@ -111,13 +114,20 @@ export class EventIngest implements OnApplicationBootstrap, OnModuleDestroy {
     });
     const pending = deliveries.filter(({ endpoint }) => endpoint.status === 'pending');
     const taken = this.worker.reserve(pending.map(({ endpoint }) => endpoint.id));
-    const leased = new Set<string>();
-    pending.forEach(({ id, event, endpoint }, i) => {
-      if (!taken[i]) return;
-      leased.add(id);
-      handOff.push({ id, endpoint_id: endpoint.id, attempts: 0, url: endpoint.url, rate_limit_per_second: endpoint.rate_limit_per_second, body: event.body, secrets: endpoint.secrets, traceparent: event.traceparent });
-    });
-    const rows: NewDelivery[] = deliveries.map(({ id, event, endpoint }) => ({ id, endpointId: endpoint.id, eventId: event.id, eventType: event.type, status: endpoint.status, leased: leased.has(id) }));
-    await tx.commit(createDeliveries(tx, rows, this.worker.leaseMs));
+    const leased = pending.filter((_, i) => taken[i]);
+    reserved.push(...leased.map(({ endpoint }) => endpoint.id));
+    const leasedIds = new Set(leased.map(({ id }) => id));
+    const rows: NewDelivery[] = deliveries.map(({ id, event, endpoint }) => ({ id, endpointId: endpoint.id, eventId: event.id, eventType: event.type, status: endpoint.status, leased: leasedIds.has(id) }));
+    const [secrets] = await tx.commit(Promise.all([secretsOf(tx, [...new Set(reserved)]), createDeliveries(tx, rows, this.worker.leaseMs)]));
+    return leased.map(({ id, event, endpoint }) => ({
+      id,
+      endpoint_id: endpoint.id,
+      attempts: 0,
+      url: endpoint.url,
+      rate_limit_per_second: endpoint.rate_limit_per_second,
+      body: event.body,
+      secrets: secrets.get(endpoint.id) ?? [],
+      traceparent: event.traceparent,
+    }));
   }
 }

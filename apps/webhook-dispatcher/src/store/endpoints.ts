@@ -18,15 +18,13 @@ export interface EndpointRow {
   updated_at: Date;
 }
 
-/** An endpoint an event is delivered to, the status its new delivery starts in, and what sending to it needs. */
+/** An endpoint an event is delivered to, the status its new delivery starts in, and where it is sent. */
 export interface EndpointTarget {
   id: string;
   event_types: string[] | null;
   status: 'pending' | 'held';
   url: string;
   rate_limit_per_second: number | null;
-  /** Its signing secrets still in force, newest first. */
-  secrets: string[];
 }
 
 /** The signing secrets in force of the endpoint whose id is `endpointId` (a column), newest first. */
@@ -92,11 +90,14 @@ const ADD_SECRET = statement('endpoints.add-secret', 'INSERT INTO endpoint_secre
  */
 const SUBSCRIBED = statement(
   'endpoints.subscribed',
-  `SELECT id, event_types, CASE WHEN status = 'enabled' THEN 'pending' ELSE 'held' END AS status,
-     url, rate_limit_per_second, ${secretsInForce('endpoints.id')} AS secrets
+  `SELECT id, event_types, CASE WHEN status = 'enabled' THEN 'pending' ELSE 'held' END AS status, url, rate_limit_per_second
    FROM endpoints
    WHERE event_types IS NULL OR event_types && $1::text[]
    ORDER BY id FOR SHARE`,
+);
+const SECRETS_IN_FORCE = statement(
+  'endpoints.secrets-in-force',
+  `SELECT e.id, ${secretsInForce('e.id')} AS secrets FROM unnest($1::text[]) AS e (id)`,
 );
 const SHARE_LOCK_MANY = statement(
   'endpoints.share-lock-many',
@@ -195,6 +196,13 @@ export async function rotateEndpointSecret(tx: Sql, id: string, secret: string, 
 
 export function subscribedEndpoints(tx: Sql, eventTypes: string[]): Promise<EndpointTarget[]> {
   return tx.rows<EndpointTarget>(SUBSCRIBED, [eventTypes]);
+}
+
+/** The signing secrets in force of these endpoints, newest first; none for an endpoint that has none. */
+export async function secretsOf(sql: Sql, endpointIds: string[]): Promise<Map<string, string[]>> {
+  if (endpointIds.length === 0) return new Map();
+  const rows = await sql.rows<{ id: string; secrets: string[] }>(SECRETS_IN_FORCE, [endpointIds]);
+  return new Map(rows.map((row) => [row.id, row.secrets]));
 }
 
 /** Share-locks these endpoints in id order; returns those that exist, and whether their failing clock runs. */
