@@ -20,12 +20,14 @@ beforeAll(async () => {
 interface PlanNode {
   'Node Type': string;
   'Relation Name'?: string;
+  'Actual Rows'?: number;
+  'Actual Loops'?: number;
   Plans?: PlanNode[];
 }
 
 const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodes)];
 
-it(`claims from ${BUSY} busy endpoints among ${ENDPOINTS.toLocaleString('en')} without scanning the idle ones or the deliveries table`, async () => {
+it(`claims from ${BUSY} busy endpoints among ${ENDPOINTS.toLocaleString('en')} without scanning the idle ones or the deliveries table, locking only the rows it claims`, async () => {
   await withAdminClient(testDatabaseUrl(testDatabaseName('dispatcher_claim_cost')), async (client) => {
     await client.query(`INSERT INTO endpoints (id, url) SELECT 'ep_' || lpad(g::text, 6, '0'), 'https://example.com/' || g FROM generate_series(1, $1) g`, [ENDPOINTS]);
     await client.query(`INSERT INTO events (id, type, body) SELECT 'evt_' || g, 'payment.succeeded', '{}' FROM generate_series(1, $1) g`, [DUE_EACH]);
@@ -63,5 +65,10 @@ it(`claims from ${BUSY} busy endpoints among ${ENDPOINTS.toLocaleString('en')} w
     // neither table's size matters.
     const scans = nodes(plan!).filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name']);
     expect(scans).toEqual([]);
+    // 20 endpoints × 8 places would be 160 rows: only the 100 claimed are locked, each a WAL record.
+    const locked = nodes(plan!)
+      .filter((n) => n['Node Type'] === 'LockRows')
+      .reduce((sum, n) => sum + (n['Actual Rows'] ?? 0) * (n['Actual Loops'] ?? 0), 0);
+    expect(locked).toBe(100);
   });
 }, 60_000);

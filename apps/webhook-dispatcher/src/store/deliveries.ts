@@ -96,12 +96,16 @@ const CREATE = statement(
  * of a worker that died. The row lock ends with the statement, before any HTTP call.
  * Only endpoints with pending deliveries are visited (a skip scan of deliveries_due), and
  * endpoints are only ever read by id (LATERAL … LIMIT 1 keeps the planner from scanning
- * them), so its cost follows the busy endpoints, not all of them. Rows are locked where
- * they are found (each endpoint's first due rows, SKIP LOCKED), not by a join afterwards:
- * a join let the planner, misled by stale statistics, read every pending row of every
- * endpoint on each claim. The lease is set through the locked rows' addresses (a TID
- * scan; a locked row cannot move): joined by id, the planner read the whole table while
- * it was small (3.7 ms of a 6 ms claim at 2,557 rows, auto_explain).
+ * them), so its cost follows the busy endpoints, not all of them. The batch is chosen
+ * first, unlocked (each endpoint's first due rows, the oldest `limit` of them), then only
+ * those rows are locked, through their addresses (a TID scan, SKIP LOCKED, each re-checked
+ * as due): locking each endpoint's rows where they were found locked up to its places of
+ * every busy endpoint to claim `limit` (2,560 row locks for a claim of 10 from 20 endpoints,
+ * 4.1 ms against 0.8). A row another worker took meanwhile is skipped, not replaced: that
+ * claim comes back short and the next one takes the rest. Rows are never found by a join
+ * (stale statistics once made the planner read every pending row of every endpoint), and
+ * the lease is set through the locked rows' addresses too (a locked row cannot move):
+ * joined by id, the planner read the whole table while it was small (auto_explain).
  */
 export const CLAIM_DUE = batchStatement(
   'deliveries.claim-due',
@@ -118,15 +122,19 @@ export const CLAIM_DUE = batchStatement(
        WHERE endpoint_id = e.id AND status = 'pending' AND next_attempt_at <= now()
          AND (lease_until IS NULL OR lease_until < now())
        ORDER BY next_attempt_at, id
-       LIMIT GREATEST(COALESCE(($3::jsonb ->> e.id)::int, $2), 0)
-       FOR UPDATE SKIP LOCKED
+       LIMIT LEAST(GREATEST(COALESCE(($3::jsonb ->> e.id)::int, $2), 0), $1)
      ) d
      WHERE e.status = 'enabled'
      ORDER BY d.next_attempt_at, d.id
      LIMIT $1
+   ), locked AS (
+     SELECT ctid FROM deliveries
+     WHERE ctid = ANY (ARRAY(SELECT ctid FROM candidates))
+       AND status = 'pending' AND (lease_until IS NULL OR lease_until < now())
+     FOR UPDATE SKIP LOCKED
    ), claimed AS (
      UPDATE deliveries d SET lease_until = now() + $4 * interval '1 millisecond'
-     WHERE d.ctid = ANY (ARRAY(SELECT ctid FROM candidates))
+     WHERE d.ctid = ANY (ARRAY(SELECT ctid FROM locked))
      RETURNING d.id, d.endpoint_id, d.event_id, d.attempts
    )
    SELECT c.id, c.endpoint_id, c.attempts, e.url, e.rate_limit_per_second, ev.body, ev.traceparent,
