@@ -96,13 +96,14 @@ const CREATE = statement(
  * of a worker that died. The row lock ends with the statement, before any HTTP call.
  * Only endpoints with pending deliveries are visited (a skip scan of deliveries_due), and
  * endpoints are only ever read by id (LATERAL … LIMIT 1 keeps the planner from scanning
- * them), so its cost follows the busy endpoints, not all of them. The batch is chosen
- * first, unlocked (each endpoint's first due rows, the oldest `limit` of them), then only
- * those rows are locked, through their addresses (a TID scan, SKIP LOCKED, each re-checked
- * as due): locking each endpoint's rows where they were found locked up to its places of
- * every busy endpoint to claim `limit` (2,560 row locks for a claim of 10 from 20 endpoints,
- * 4.1 ms against 0.8). A row another worker took meanwhile is skipped, not replaced: that
- * claim comes back short and the next one takes the rest. Rows are never found by a join
+ * them), so its cost follows the busy endpoints, not all of them. The candidates are
+ * chosen first, unlocked (each endpoint's first due rows, the oldest twice `limit` of them),
+ * then the oldest `limit` of them that no other worker holds are locked, through their
+ * addresses (a TID scan, SKIP LOCKED, each re-checked as due; the limit stops the locking):
+ * locking each endpoint's rows where they were found locked up to its places of every busy
+ * endpoint to claim `limit` (2,560 row locks for a claim of 10 from 20 endpoints, 4.1 ms
+ * against 0.8). The spare candidates stand in for rows a concurrent claim took, as the
+ * rows past them did when the search itself skipped locked rows. Rows are never found by a join
  * (stale statistics once made the planner read every pending row of every endpoint), and
  * the lease is set through the locked rows' addresses too (a locked row cannot move):
  * joined by id, the planner read the whole table while it was small (auto_explain).
@@ -126,11 +127,13 @@ export const CLAIM_DUE = batchStatement(
      ) d
      WHERE e.status = 'enabled'
      ORDER BY d.next_attempt_at, d.id
-     LIMIT $1
+     LIMIT 2 * $1
    ), locked AS (
      SELECT ctid FROM deliveries
      WHERE ctid = ANY (ARRAY(SELECT ctid FROM candidates))
        AND status = 'pending' AND (lease_until IS NULL OR lease_until < now())
+     ORDER BY next_attempt_at, id
+     LIMIT $1
      FOR UPDATE SKIP LOCKED
    ), claimed AS (
      UPDATE deliveries d SET lease_until = now() + $4 * interval '1 millisecond'
