@@ -99,10 +99,10 @@ const CREATE = statement(
  * them), so its cost follows the busy endpoints, not all of them. The candidates are
  * chosen first, unlocked (each endpoint's first due rows, the oldest twice `limit` of them),
  * then the oldest `limit` of them that no other worker holds are locked, through their
- * addresses (a TID scan, SKIP LOCKED, each re-checked as due; the limit stops the locking):
- * locking each endpoint's rows where they were found locked up to its places of every busy
- * endpoint to claim `limit` (2,560 row locks for a claim of 10 from 20 endpoints, 4.1 ms
- * against 0.8). The spare candidates stand in for rows a concurrent claim took, as the
+ * addresses (a TID scan, SKIP LOCKED, each re-checked as due; the limit stops the locking).
+ * Locked where the search found them, rows were locked up to the places of every busy
+ * endpoint to claim `limit`: 2,560 row locks for a claim of 10 from 20 endpoints, 4.1 ms
+ * against 0.8. The spare candidates stand in for rows a concurrent claim took, as the
  * rows past them did when the search itself skipped locked rows. Rows are never found by a join
  * (stale statistics once made the planner read every pending row of every endpoint), and
  * the lease is set through the locked rows' addresses too (a locked row cannot move):
