@@ -39,7 +39,7 @@ export class PaymentIdSignal {
     this.hurry = hurry;
   }
 
-  /** Resolves once `orderId`'s payment id is recorded here, or after `timeoutMs`. */
+  /** Resolves once `orderId`'s payment id is recorded (here or by another instance), its answer's recording here ends, or after `timeoutMs`. */
   wait(orderId: string, timeoutMs: number): Promise<void> {
     this.hurry?.();
     return new Promise((resolve) => {

@@ -102,7 +102,8 @@ const WRITE_PAYMENT_CHANGES = batchStatement(
 );
 /**
  * Records payment ids and announces them on `payment_ids` (their order ids, comma-separated,
- * sent at commit): a webhook waiting for one on another instance wakes then, not at its next poll.
+ * sent at commit): a webhook waiting for one on another instance wakes then, not at its next
+ * poll. Nothing is announced when no order was there to record (every listener would wake).
  */
 const RECORD_PAYMENT_IDS = batchStatement(
   'orders.record-payment-ids',
@@ -111,7 +112,7 @@ const RECORD_PAYMENT_IDS = batchStatement(
      FROM unnest($1::text[], $2::text[]) AS c (order_id, payment_id) WHERE o.id = c.order_id
      RETURNING o.id
    )
-   SELECT pg_notify('${PAYMENT_IDS_CHANNEL}', string_agg(id, ',')) FROM recorded`,
+   SELECT pg_notify('${PAYMENT_IDS_CHANNEL}', string_agg(id, ',')) FROM recorded HAVING count(*) > 0`,
 );
 const FAIL_PAYMENT = statement(
   'orders.fail-payment',
